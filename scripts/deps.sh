@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building, testing and demoing migrate need.
+# This list is the only place they are named: the README, the Makefile and CI
+# all go through this script. Cheap when everything is already installed, and
+# then it needs no root.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential
+  cmake
+  pkg-config
+  # libraries
+  libpqxx-dev
+  libcli11-dev
+  libfmt-dev
+  libyaml-cpp-dev
+  catch2
+  libpg-query-dev
+  nlohmann-json3-dev
+  # the private test cluster (initdb, pg_ctl, psql)
+  postgresql-15
+  postgresql-client-15
+  # man page
+  help2man
+  # the Alembic side of the demo and the comparison benchmarks
+  python3-alembic
+  alembic
+  python3-psycopg2
+)
+
+if [[ "${1:-}" == "--list" ]]; then
+  printf '%s\n' "${PACKAGES[@]}"
+  exit 0
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "deps: missing packages: ${missing[*]}" >&2
+
+if [[ "$(id -u)" == 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "deps: error: these packages must be installed, which needs root, and sudo is not available." >&2
+  echo "deps: ask an administrator to run: apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+  "${missing[@]}"
+echo "deps: installed ${missing[*]}" >&2
