@@ -1,0 +1,32 @@
+// Builds the command line (CLI11): global options that work before or after
+// the subcommand, one subcommand per verb, each bound to its options struct.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace migrate::cli {
+
+class App {
+ public:
+  App();
+  // Parses argv; throws CLI::ParseError (help, version, bad usage).
+  void parse(int argc, char** argv);
+  // Runs the chosen command and returns its exit code.
+  int run();
+  CLI::App& cli() { return m_app; }
+
+ private:
+  struct Options;
+  CLI::App m_app;
+  std::shared_ptr<Options> m_options;
+  std::string m_command;
+  std::function<int(Context&)> m_action;
+};
+
+}  // namespace migrate::cli

@@ -1,0 +1,86 @@
+// upgrade, downgrade and contract: plan, then run through the executor.
+#include <chrono>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/mutation.hpp"
+#include "core/duration.hpp"
+
+namespace migrate::commands {
+
+namespace {
+
+using Planner = core::Plan (*)(const core::RevisionGraph&, const core::AppliedPhases&, const std::string&);
+
+std::vector<std::string> ids_of(const core::Plan& plan) {
+  std::vector<std::string> ids;
+  for (const auto& planned : plan) ids.push_back(planned.id);
+  return ids;
+}
+
+// The heads of the database after the plan ran, computed from the files.
+std::vector<std::string> heads_after(const core::RevisionGraph& graph, const core::AppliedPhases& before,
+                                     const core::Plan& plan) {
+  core::AppliedPhases after = before;
+  for (const auto& planned : plan) {
+    if (planned.phase == core::Phase::rollback || planned.phase == core::Phase::down) after.erase(planned.id);
+    else after[planned.id] = core::AppliedPhase::complete;
+  }
+  std::vector<std::string> heads;
+  for (const auto& id : graph.order()) {
+    if (!after.count(id)) continue;
+    bool head = true;
+    for (const auto& child : graph.children(id)) head = head && !after.count(child);
+    if (head) heads.push_back(id);
+  }
+  return heads;
+}
+
+int apply(cli::Context& context, const char* verb, Planner planner, const std::string& target, const RunOptions& run) {
+  const auto start = std::chrono::steady_clock::now();
+  core::RevisionGraph graph = context.load_graph();
+  Mutation mutation(context, run, graph);
+  core::AppliedPhases phases = mutation.phases();
+  core::Plan plan = planner(graph, phases, target);
+  std::vector<std::string> heads = heads_after(graph, phases, plan);
+
+  if (!plan.empty()) {
+    if (!mutation.offline())
+      context.reporter().info(fmt::format("{} {} revision{} on {}", verb, plan.size(), plan.size() == 1 ? "" : "s",
+                                          context.database_display()));
+    mutation.run(plan);
+  }
+  if (mutation.offline()) return 0;
+
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (context.json()) {
+    nlohmann::json result = {{"command", context.command()}, {"revisions", ids_of(plan)}, {"heads", heads},
+                             {"duration_ms", took.count()}};
+    context.out() << result.dump(2) << '\n';
+  } else if (plan.empty()) {
+    context.out() << fmt::format("Nothing to do: the database is at {}.\n",
+                                 heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
+  } else {
+    context.out() << fmt::format("{} {} revision{} in {}; the database is at {}.\n", verb, plan.size(),
+                                 plan.size() == 1 ? "" : "s", core::format_duration(took),
+                                 heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_upgrade(cli::Context& context, const UpgradeOptions& options) {
+  return apply(context, "Upgraded", core::plan_upgrade, options.target, options.run);
+}
+
+int run_downgrade(cli::Context& context, const DowngradeOptions& options) {
+  return apply(context, "Downgraded", core::plan_downgrade, options.target, options.run);
+}
+
+int run_contract(cli::Context& context, const ContractOptions& options) {
+  return apply(context, "Contracted", core::plan_contract, options.target, options.run);
+}
+
+}  // namespace migrate::commands

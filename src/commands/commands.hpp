@@ -1,0 +1,80 @@
+// One function per CLI verb. Each takes the Context and a typed options struct
+// (filled by cli/app.cpp) and returns the exit code; failures are thrown as
+// migrate::Error and reported by main.
+#pragma once
+
+#include <string>
+
+#include "cli/context.hpp"
+
+namespace migrate::commands {
+
+// Options shared by the commands that change the database.
+struct RunOptions {
+  std::string lock_wait = "5m";
+  std::string lock_timeout = "2s";
+  int retries = 10;
+  std::string retry_deadline = "10m";
+  std::string statement_timeout = "0";
+  std::string terminate_blockers_after;
+  int batch_size = 1000;
+  std::string batch_pause = "0";
+  std::string source;
+  bool ignore_unknown = false;
+  bool sql = false;  // print the SQL instead of running it
+  // An interrupted non-transactional statement: run it again, or take it as done.
+  bool resume = false;
+  bool skip_interrupted = false;
+};
+
+struct UpgradeOptions {
+  std::string target;
+  RunOptions run;
+};
+struct DowngradeOptions {
+  std::string target;
+  RunOptions run;
+};
+struct ContractOptions {
+  std::string target;
+  RunOptions run;
+};
+struct StampOptions {
+  std::string target;
+  std::string update_checksum;  // revision whose new file content is accepted
+  RunOptions run;
+};
+struct NewOptions {
+  std::string message;
+  bool yaml = false;
+};
+struct ShowOptions {
+  std::string revision;
+  bool write = false;
+};
+struct ResolveBranchOptions {
+  std::string message;
+  bool check = false;
+};
+struct LockClearOptions {
+  bool yes = false;
+  bool force = false;
+  std::string lock_wait;  // unused; kept for symmetry of flags
+};
+
+int run_init(cli::Context& context);
+int run_new(cli::Context& context, const NewOptions& options);
+int run_upgrade(cli::Context& context, const UpgradeOptions& options);
+int run_downgrade(cli::Context& context, const DowngradeOptions& options);
+int run_contract(cli::Context& context, const ContractOptions& options);
+int run_stamp(cli::Context& context, const StampOptions& options);
+int run_status(cli::Context& context);
+int run_history(cli::Context& context);
+int run_heads(cli::Context& context);
+int run_show(cli::Context& context, const ShowOptions& options);
+int run_resolve_branch(cli::Context& context, const ResolveBranchOptions& options);
+int run_lock_status(cli::Context& context);
+int run_lock_clear(cli::Context& context, const LockClearOptions& options);
+int run_lint(cli::Context& context);
+
+}  // namespace migrate::commands

@@ -1,0 +1,107 @@
+// lock status and lock clear: who holds the migration lock, and releasing a
+// stale one by terminating its backend — that backend and nothing else.
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.hpp"
+#include "commands/session_json.hpp"
+#include "core/sql_text.hpp"
+
+namespace migrate::commands {
+
+namespace {
+
+void print_holder(std::ostream& out, const engine::LockHolder& holder) {
+  const auto& s = holder.session;
+  out << fmt::format("{:<12} {}\n", "pid", s.pid);
+  out << fmt::format("{:<12} {}\n", "application", s.application_name.empty() ? "-" : s.application_name);
+  out << fmt::format("{:<12} {}@{}\n", "client", s.user, s.client);
+  out << fmt::format("{:<12} {} (since {}, {:.0f}s)\n", "state", s.state, s.state_since, s.seconds_in_state);
+  out << fmt::format("{:<12} {}\n", "connected", s.backend_start);
+  out << fmt::format("{:<12} {}\n", "query", s.query.empty() ? "-" : s.query.substr(0, 200));
+  if (holder.has_row) {
+    out << fmt::format("{:<12} migrate {} on {}\n", "command", holder.command, holder.host);
+    out << fmt::format("{:<12} {}\n", "started", holder.started_at);
+    out << fmt::format("{:<12} {}\n", "heartbeat", holder.heartbeat);
+    if (!holder.ci_job.empty()) out << fmt::format("{:<12} {}\n", "ci job", holder.ci_job);
+  }
+}
+
+}  // namespace
+
+int run_lock_status(cli::Context& context) {
+  auto database = context.connect();
+  auto holder = database->lock_holder();
+  if (context.json()) {
+    context.out() << nlohmann::json{{"held", holder.has_value()},
+                                    {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}}
+                         .dump(2)
+                  << '\n';
+    return 0;
+  }
+  if (!holder) {
+    context.out() << "The migration lock is free.\n";
+    return 0;
+  }
+  context.out() << "The migration lock is held by:\n";
+  print_holder(context.out(), *holder);
+  return 0;
+}
+
+int run_lock_clear(cli::Context& context, const LockClearOptions& options) {
+  auto database = context.connect();
+  auto holder = database->lock_holder();
+  if (!holder) {
+    context.out() << "The migration lock is free; nothing to clear.\n";
+    return 0;
+  }
+  const auto& session = holder->session;
+  std::ostream& shown = context.json() ? std::cerr : context.out();
+  shown << "The migration lock is held by:\n";
+  print_holder(shown, *holder);
+  if (session.state == "active" && !options.force)
+    throw Error(ExitCode::runtime,
+                fmt::format("pid {} is running a statement right now; it is not stale", session.pid),
+                "wait for it, or add --force if you are sure its run must be stopped");
+  if (!options.yes) {
+    if (!context.stdin_is_terminal())
+      throw usage_error("lock clear needs confirmation", "run it on a terminal, or add --yes");
+    std::cerr << fmt::format("Terminate backend {} to release the lock? [y/N] ", session.pid);
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      context.out() << "Left the lock alone.\n";
+      return 0;
+    }
+  }
+  // Terminate only if that very backend still holds the lock.
+  auto current = database->lock_holder();
+  if (!current || current->session.pid != session.pid) {
+    context.out() << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock status`.\n";
+    return 0;
+  }
+  if (!database->terminate(session.pid))
+    throw Error(ExitCode::runtime, fmt::format("could not terminate backend {}", session.pid),
+                "the database user needs pg_signal_backend or superuser, or the same role as the holder");
+  for (int i = 0; i < 50; ++i) {
+    auto after = database->lock_holder();
+    if (!after || after->session.pid != session.pid) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto& state = context.state_sql();
+  std::string detail = fmt::format("terminated pid {} ({}; {}@{}; state {}){}", session.pid, session.application_name,
+                                   session.user, session.client, session.state, options.force ? " with --force" : "");
+  database->query(fmt::format("DO $record$ BEGIN IF to_regclass({}) IS NOT NULL THEN {}; END IF; END $record$",
+                              core::quote_literal(state.table("events")), state.event("lock-clear", "", detail)));
+  if (context.json())
+    context.out() << nlohmann::json{{"cleared", true}, {"pid", session.pid}}.dump(2) << '\n';
+  else
+    context.out() << fmt::format("Terminated backend {}; the migration lock is released (recorded).\n", session.pid);
+  return 0;
+}
+
+}  // namespace migrate::commands

@@ -1,0 +1,99 @@
+#include "commands/mutation.hpp"
+
+#include <fmt/format.h>
+
+#include "core/duration.hpp"
+#include "core/revision_script.hpp"
+#include "core/sql_text.hpp"
+#include "version.hpp"
+
+namespace migrate::commands {
+
+using core::parse_duration;
+
+engine::ExecutionOptions execution_options(const cli::Context& context, const RunOptions& options) {
+  engine::ExecutionOptions execution;
+  execution.lock_timeout = parse_duration(options.lock_timeout, "--lock-timeout");
+  if (execution.lock_timeout.count() == 0)
+    throw usage_error("--lock-timeout must be more than 0", "a zero lock_timeout would let DDL queue forever");
+  if (options.retries < 0) throw usage_error("--retries must be 0 or more");
+  if (options.batch_size < 1) throw usage_error("--batch-size must be at least 1");
+  execution.retries = options.retries;
+  execution.retry_deadline = parse_duration(options.retry_deadline, "--retry-deadline");
+  execution.statement_timeout = parse_duration(options.statement_timeout, "--statement-timeout");
+  if (!options.terminate_blockers_after.empty())
+    execution.terminate_blockers_after = parse_duration(options.terminate_blockers_after, "--terminate-blockers-after");
+  execution.backfill_batch = options.batch_size;
+  execution.backfill_pause = parse_duration(options.batch_pause, "--batch-pause");
+  execution.tool_version = k_version;
+  execution.resume = options.resume;
+  execution.skip_interrupted = options.skip_interrupted;
+  execution.source = options.sql ? options.source : context.source(options.source);
+  return execution;
+}
+
+void check_plan_sql(const core::RevisionGraph& graph, const core::Plan& plan) {
+  std::vector<FileProblem> problems;
+  for (const auto& planned : plan) {
+    const core::Revision& revision = graph.get(planned.id);
+    for (const auto& step : core::steps_for(revision, planned.phase)) {
+      if (step.kind != core::Step::Kind::statement) continue;
+      std::string error = core::syntax_error(step.sql, step.line > 0 ? step.line : 1);
+      if (error.empty()) continue;
+      // syntax_error says "line N: message"; the problem carries the line itself.
+      size_t colon = error.find(": ");
+      int line = step.line;
+      if (error.rfind("line ", 0) == 0 && colon != std::string::npos) {
+        line = std::stoi(error.substr(5, colon - 5));
+        error = error.substr(colon + 2);
+      }
+      problems.push_back({revision.path, line, fmt::format("SQL syntax error: {}", error)});
+    }
+  }
+  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
+}
+
+Mutation::Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
+                   const std::string& accept_changed)
+    : m_context(context), m_options(options), m_graph(graph), m_execution(execution_options(context, options)) {
+  auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
+  if (options.sql) {
+    if (context.database_given()) m_connection = context.connect();
+    m_offline = std::make_unique<engine::OfflineDatabase>(context.out(), m_connection.get(),
+                                                         context.state_sql().ensure_layout());
+    m_database = m_offline.get();
+  } else {
+    m_connection = context.connect();
+    m_database = m_connection.get();
+    engine::LockOptions lock_options;
+    lock_options.wait = lock_wait;
+    lock_options.holder = {context.host(), context.command(), context.ci_job()};
+    m_lock = std::make_unique<engine::MigrationLock>(*m_database, context.reporter(), lock_options);
+  }
+  m_applied = m_database->read_applied();
+  m_status = core::compute_status(graph, m_applied);
+
+  if (!m_status.unknown.empty()) {
+    if (!options.ignore_unknown) throw core::UnknownRevisionsError(m_status.unknown);
+    std::vector<std::string> ids;
+    for (const auto& revision : m_status.unknown) ids.push_back(revision.id);
+    m_execution.note = fmt::format("applied with --ignore-unknown while the database held unknown revisions {}",
+                                   fmt::join(ids, ", "));
+    context.reporter().warning(fmt::format("--ignore-unknown: proceeding although the database holds {} (recorded)",
+                                           fmt::join(ids, ", ")));
+    m_database->run({{context.state_sql().event("ignore-unknown", "", m_execution.note)}, true});
+  }
+  std::vector<std::string> changed;
+  for (const auto& id : m_status.changed)
+    if (id != accept_changed) changed.push_back(id);
+  if (!changed.empty()) throw core::ChangedFilesError(graph, m_applied, changed);
+  if (options.sql) m_database->ensure_state();
+}
+
+void Mutation::run(const core::Plan& plan) {
+  check_plan_sql(m_graph, plan);
+  engine::Executor executor(*m_database, m_context.reporter(), m_context.state_sql(), m_execution);
+  executor.run(m_graph, plan, m_applied);
+}
+
+}  // namespace migrate::commands

@@ -1,0 +1,58 @@
+// The shared opening of every command that changes the database: options
+// checked before connecting, the migration lock, the state read under it, and
+// the refusals (unknown revisions: exit 3; changed files: exit 6) before any
+// step runs. With --sql the same path runs against OfflineDatabase.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "commands/commands.hpp"
+#include "core/plan.hpp"
+#include "core/status.hpp"
+#include "engine/executor.hpp"
+#include "engine/migration_lock.hpp"
+#include "engine/offline_database.hpp"
+
+namespace migrate::commands {
+
+class Mutation {
+ public:
+  // Connects (unless --sql without a database), takes the lock, reads state
+  // and refuses inconsistencies. `accept_changed` names a revision whose
+  // changed file is accepted (stamp --update-checksum).
+  Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
+           const std::string& accept_changed = {});
+
+  engine::Database& database() { return *m_database; }
+  const std::vector<core::AppliedRevision>& applied() const { return m_applied; }
+  const core::Status& status() const { return m_status; }
+  core::AppliedPhases phases() const { return core::known_phases(m_graph, m_applied); }
+  bool offline() const { return m_options.sql; }
+  const engine::ExecutionOptions& execution() const { return m_execution; }
+
+  // Checks that every statement of the plan parses (exit 2 naming file and
+  // line), then runs it.
+  void run(const core::Plan& plan);
+
+ private:
+  cli::Context& m_context;
+  const RunOptions& m_options;
+  const core::RevisionGraph& m_graph;
+  engine::ExecutionOptions m_execution;
+  std::unique_ptr<pg::PgDatabase> m_connection;
+  std::unique_ptr<engine::OfflineDatabase> m_offline;
+  std::unique_ptr<engine::MigrationLock> m_lock;
+  engine::Database* m_database = nullptr;
+  std::vector<core::AppliedRevision> m_applied;
+  core::Status m_status;
+};
+
+// Parses RunOptions into ExecutionOptions (usage errors for bad durations).
+engine::ExecutionOptions execution_options(const cli::Context& context, const RunOptions& options);
+
+// Every statement the plan will run, checked with PostgreSQL's parser; throws
+// InvalidFilesError naming file and line.
+void check_plan_sql(const core::RevisionGraph& graph, const core::Plan& plan);
+
+}  // namespace migrate::commands

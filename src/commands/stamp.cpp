@@ -1,0 +1,59 @@
+// stamp: record revisions as applied (or forget them) without running them,
+// to baseline an existing database; --update-checksum accepts a changed file.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/mutation.hpp"
+
+namespace migrate::commands {
+
+int run_stamp(cli::Context& context, const StampOptions& options) {
+  core::RevisionGraph graph = context.load_graph();
+  std::string accepted = options.update_checksum.empty() ? "" : core::resolve_revision(graph, options.update_checksum);
+  if (options.target.empty() && accepted.empty())
+    throw usage_error("stamp needs a target or --update-checksum REV",
+                      "e.g. `migrate stamp head` to mark every revision applied without running it");
+  Mutation mutation(context, options.run, graph, accepted);
+  const auto& state = context.state_sql();
+  const std::string& version = mutation.execution().tool_version;
+  engine::Batch batch;
+  std::vector<std::string> recorded, forgotten;
+  if (!accepted.empty()) {
+    if (!mutation.phases().count(accepted))
+      throw usage_error(fmt::format("revision {} is not applied; there is no checksum to update", accepted));
+    std::string note = fmt::format("checksum updated by `migrate stamp --update-checksum` (tool {})", version);
+    batch.statements.push_back(state.update_checksum(graph.get(accepted), note));
+    batch.statements.push_back(state.event("update-checksum", accepted, note));
+  }
+  if (!options.target.empty()) {
+    core::StampPlan plan = core::plan_stamp(graph, mutation.phases(), options.target);
+    for (const auto& id : plan.forget) batch.statements.push_back(state.forget(id));
+    for (const auto& id : plan.record) {
+      const core::Revision& revision = graph.get(id);
+      batch.statements.push_back(state.record(revision, core::AppliedPhase::complete, mutation.execution().source,
+                                              version, "recorded by `migrate stamp` without running it", 0));
+    }
+    if (!plan.record.empty() || !plan.forget.empty())
+      batch.statements.push_back(state.event("stamp", options.target,
+                                             fmt::format("recorded {}; forgot {}", fmt::join(plan.record, " "),
+                                                         fmt::join(plan.forget, " "))));
+    recorded = plan.record;
+    forgotten = plan.forget;
+  }
+  if (!batch.statements.empty()) mutation.database().run(batch);
+  if (mutation.offline()) return 0;
+  if (context.json()) {
+    context.out() << nlohmann::json{{"command", "stamp"}, {"recorded", recorded}, {"forgotten", forgotten},
+                                    {"checksum_updated", accepted.empty() ? nlohmann::json(nullptr) : nlohmann::json(accepted)}}
+                         .dump(2)
+                  << '\n';
+    return 0;
+  }
+  if (!accepted.empty()) context.out() << fmt::format("Accepted the new content of {} (recorded).\n", accepted);
+  if (!options.target.empty())
+    context.out() << fmt::format("Stamped {}: recorded {} revision{}, forgot {}.\n", options.target, recorded.size(),
+                                 recorded.size() == 1 ? "" : "s", forgotten.size());
+  return 0;
+}
+
+}  // namespace migrate::commands

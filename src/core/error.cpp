@@ -1,0 +1,24 @@
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+namespace migrate {
+
+std::string FileProblem::located() const {
+  if (line > 0) return fmt::format("{}:{}: {}", path, line, message);
+  return fmt::format("{}: {}", path, message);
+}
+
+static std::string summarize(const std::vector<FileProblem>& problems) {
+  if (problems.size() == 1) return problems.front().located();
+  std::string text = fmt::format("{} problems in the migration files:", problems.size());
+  for (const auto& problem : problems) text += "\n  " + problem.located();
+  return text;
+}
+
+InvalidFilesError::InvalidFilesError(std::vector<FileProblem> problems)
+    : Error(ExitCode::usage, summarize(problems),
+            "fix the files above; nothing was applied"),
+      m_problems(std::move(problems)) {}
+
+}  // namespace migrate

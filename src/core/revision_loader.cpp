@@ -1,0 +1,17 @@
+#include "core/revision_loader.hpp"
+
+#include "core/revision_parser.hpp"
+
+namespace migrate::core {
+
+RevisionGraph load_revisions(const std::vector<SourceFile>& files) {
+  std::vector<FileProblem> problems;
+  std::vector<Revision> revisions;
+  revisions.reserve(files.size());
+  for (const auto& file : files) {
+    if (auto revision = parse_revision(file, problems)) revisions.push_back(std::move(*revision));
+  }
+  return RevisionGraph::build(std::move(revisions), std::move(problems));
+}
+
+}  // namespace migrate::core

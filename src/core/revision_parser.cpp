@@ -1,0 +1,52 @@
+#include "core/revision_parser.hpp"
+
+#include "core/checksum.hpp"
+
+namespace migrate::core {
+
+static bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::optional<RevisionFormat> format_of(const std::string& path) {
+  if (ends_with(path, ".sql")) return RevisionFormat::sql;
+  if (ends_with(path, ".yaml") || ends_with(path, ".yml")) return RevisionFormat::yaml;
+  return std::nullopt;
+}
+
+std::vector<std::string> split_ids(const std::string& value) {
+  std::vector<std::string> ids;
+  std::string current;
+  for (char c : value) {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!current.empty()) ids.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) ids.push_back(std::move(current));
+  return ids;
+}
+
+std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
+  auto format = format_of(file.path);
+  if (!format) {
+    problems.push_back({file.path, 0, "not a revision file (expected .sql, .yaml or .yml)"});
+    return std::nullopt;
+  }
+  auto revision = *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
+                                                  : parse_yaml_revision(file, problems);
+  if (revision) revision->checksum = checksum(file.content);
+  return revision;
+}
+
+bool Revision::has_contract() const {
+  if (format == RevisionFormat::sql) return contract.present && !contract.text.empty();
+  for (const auto& operation : operations)
+    if (operation_has_contract(operation)) return true;
+  return false;
+}
+
+}  // namespace migrate::core

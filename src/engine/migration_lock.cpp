@@ -1,0 +1,84 @@
+#include "engine/migration_lock.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/duration.hpp"
+
+namespace migrate::engine {
+
+int32_t lock_key_for(const std::string& schema) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : schema) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return static_cast<int32_t>(hash);
+}
+
+static std::string holder_text(const std::optional<LockHolder>& holder) {
+  if (!holder) return "a session that has just released it";
+  std::string text = describe_session(holder->session);
+  if (holder->has_row) {
+    text += fmt::format("; running `migrate {}` on {} since {}", holder->command, holder->host, holder->started_at);
+    if (!holder->ci_job.empty()) text += fmt::format(" (CI job {})", holder->ci_job);
+  }
+  return text;
+}
+
+MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockOptions& options)
+    : m_database(database) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  auto next_report = start;
+  std::chrono::milliseconds pause(20);
+  int pid_before = database.backend_pid();
+  while (!database.try_lock()) {
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
+    if (waited >= options.wait) {
+      throw Error(ExitCode::lock_not_acquired,
+                  fmt::format("the migration lock was not acquired within {}: it is held by {}",
+                              core::format_duration(options.wait), holder_text(database.lock_holder())),
+                  "wait for that run to finish, raise --lock-wait, or if it is stale (its runner is gone) "
+                  "check `migrate lock status` and run `migrate lock clear`");
+    }
+    if (clock::now() >= next_report) {
+      reporter.lock_waiting(database.lock_holder(), waited);
+      next_report = clock::now() + options.report_every;
+    }
+    auto left = options.wait - waited;
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(pause, left));
+    pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
+  }
+  // Behind a transaction-pooling proxy (PgBouncer), consecutive statements of
+  // one client session land on different backends, so a session lock would be
+  // taken on one backend and "released" on another.
+  int pid_after = database.backend_pid();
+  auto holder = database.lock_holder();
+  if (pid_before != pid_after || !holder || holder->session.pid != pid_after) {
+    try {
+      database.unlock();
+    } catch (...) {
+      // The lock may sit on another backend; its session ends with the pool's.
+    }
+    throw Error(ExitCode::runtime,
+                "the database connection changes backend between statements (a transaction-pooling proxy "
+                "such as PgBouncer?): the migration lock cannot be held safely",
+                "connect migrate directly to PostgreSQL (or through a session-pooling port); see docs/locks.md");
+  }
+  // State tables are created under the lock, so two first runs cannot race.
+  database.ensure_state();
+  database.write_holder(options.holder);
+}
+
+MigrationLock::~MigrationLock() {
+  try {
+    m_database.unlock();
+  } catch (...) {
+    // Ending the session releases the lock anyway; never throw from here.
+  }
+}
+
+}  // namespace migrate::engine

@@ -1,0 +1,35 @@
+#include "engine/offline_database.hpp"
+
+namespace migrate::engine {
+
+OfflineDatabase::OfflineDatabase(std::ostream& out, Database* reads, std::vector<std::string> layout_sql)
+    : m_out(out), m_reads(reads), m_layout_sql(std::move(layout_sql)) {}
+
+std::vector<core::AppliedRevision> OfflineDatabase::read_applied() {
+  return m_reads ? m_reads->read_applied() : std::vector<core::AppliedRevision>{};
+}
+
+std::string OfflineDatabase::read_content(const std::string& id) {
+  return m_reads ? m_reads->read_content(id) : std::string();
+}
+
+void OfflineDatabase::ensure_state() {
+  if (read_applied().empty()) run({m_layout_sql, true});
+}
+
+std::vector<Database::Row> OfflineDatabase::run(const Batch& batch) {
+  if (batch.transactional) m_out << "BEGIN;\n";
+  for (const auto& statement : batch.statements) {
+    m_out << statement;
+    // Comment-only lines (backfill descriptions) take no semicolon.
+    if (statement.rfind("--", 0) != 0) m_out << ';';
+    m_out << '\n';
+  }
+  if (batch.transactional) m_out << "COMMIT;\n";
+  m_out << '\n';
+  return {};
+}
+
+std::vector<Database::Row> OfflineDatabase::query(const std::string&) { return {}; }
+
+}  // namespace migrate::engine

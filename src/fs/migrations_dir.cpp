@@ -1,0 +1,86 @@
+#include "fs/migrations_dir.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/revision_parser.hpp"
+
+namespace migrate::fs {
+
+namespace stdfs = std::filesystem;
+
+std::vector<core::SourceFile> read_migrations(const std::string& dir) {
+  std::error_code error;
+  if (!stdfs::is_directory(dir, error))
+    throw usage_error(fmt::format("migrations directory '{}' does not exist", dir),
+                      "run `migrate init` to create it, or point --dir at your migrations");
+  std::vector<core::SourceFile> files;
+  for (auto it = stdfs::recursive_directory_iterator(dir, stdfs::directory_options::skip_permission_denied, error);
+       it != stdfs::recursive_directory_iterator(); it.increment(error)) {
+    if (error) break;
+    const auto& path = it->path();
+    std::string name = path.filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file() || !core::format_of(name)) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    std::string shown = (stdfs::path(dir) / stdfs::relative(path, dir)).lexically_normal().string();
+    files.push_back({shown, content.str()});
+  }
+  if (error) throw usage_error(fmt::format("cannot read '{}': {}", dir, error.message()));
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return files;
+}
+
+std::string write_new_file(const std::string& dir, const std::string& name, const std::string& content) {
+  std::error_code error;
+  stdfs::create_directories(dir, error);
+  stdfs::path path = stdfs::path(dir) / name;
+  if (stdfs::exists(path)) throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()));
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  if (!out) throw Error(ExitCode::runtime, fmt::format("cannot write {}", path.string()));
+  return path.string();
+}
+
+std::string git_describe(const std::string& dir) {
+  std::string quoted;
+  for (char c : dir) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  std::string command = fmt::format("git -C '{}' describe --always --tags --dirty 2>/dev/null", quoted);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {};
+  char buffer[256];
+  std::string output;
+  while (fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  int status = pclose(pipe);
+  if (status != 0) return {};
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  return output;
+}
+
+std::string new_revision_id() {
+  std::random_device device;
+  std::mt19937_64 random((static_cast<uint64_t>(device()) << 32) ^ device());
+  return fmt::format("{:012x}", random() & 0xffffffffffffULL);
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown-host";
+  return buffer;
+}
+
+}  // namespace migrate::fs

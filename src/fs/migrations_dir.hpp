@@ -1,0 +1,29 @@
+// The migrations directory on disk: reading every revision file, writing new
+// ones. The core sees only SourceFile values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/revision.hpp"
+
+namespace migrate::fs {
+
+// Every *.sql, *.yaml and *.yml file below `dir` (subdirectories included, so
+// releases can keep their own folders), sorted by path. Paths are shown as
+// `dir/relative`. Throws a usage Error when the directory does not exist.
+std::vector<core::SourceFile> read_migrations(const std::string& dir);
+
+// Writes a new file; refuses to overwrite. Returns the path written.
+std::string write_new_file(const std::string& dir, const std::string& name, const std::string& content);
+
+// `git describe --always --tags --dirty` run in `dir`, or "" outside a work tree.
+std::string git_describe(const std::string& dir);
+
+// A fresh random revision id: 12 hex digits.
+std::string new_revision_id();
+
+// This machine's host name.
+std::string host_name();
+
+}  // namespace migrate::fs

@@ -1,0 +1,125 @@
+#include "report/terminal_reporter.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/duration.hpp"
+
+namespace migrate::report {
+
+using std::chrono::milliseconds;
+
+Style Style::detect(std::FILE* stream, bool no_color) {
+  Style style;
+  style.terminal = isatty(fileno(stream)) == 1;
+  style.color = style.terminal && !no_color;
+  return style;
+}
+
+static std::string paint(bool on, const char* code, const std::string& text) {
+  return on ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
+}
+
+std::string Style::bold(const std::string& text) const { return paint(color, "1", text); }
+std::string Style::green(const std::string& text) const { return paint(color, "32", text); }
+std::string Style::yellow(const std::string& text) const { return paint(color, "33", text); }
+std::string Style::red(const std::string& text) const { return paint(color, "31", text); }
+std::string Style::dim(const std::string& text) const { return paint(color, "2", text); }
+
+TerminalReporter::TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity)
+    : m_stream(stream), m_style(style), m_verbosity(verbosity) {}
+
+void TerminalReporter::clear_bar() {
+  if (m_bar_shown) {
+    std::fputs("\r\033[K", m_stream);
+    m_bar_shown = false;
+  }
+}
+
+void TerminalReporter::line(const std::string& text) {
+  clear_bar();
+  std::fputs(text.c_str(), m_stream);
+  std::fputc('\n', m_stream);
+  std::fflush(m_stream);
+}
+
+void TerminalReporter::info(const std::string& text) {
+  if (m_verbosity != Verbosity::quiet) line(text);
+}
+
+void TerminalReporter::warning(const std::string& text) { line(m_style.yellow("warning: ") + text); }
+
+void TerminalReporter::detail(const std::string& text) {
+  if (m_verbosity == Verbosity::verbose) line(m_style.dim(text));
+}
+
+void TerminalReporter::revision_started(const std::string& id, const std::string& message, core::Phase phase) {
+  m_current_id = id;
+  m_current_message = message;
+  if (m_verbosity == Verbosity::verbose) line(m_style.dim(fmt::format("  {} {} ...", core::to_string(phase), id)));
+}
+
+void TerminalReporter::revision_finished(const std::string& id, core::Phase phase, milliseconds took) {
+  if (m_verbosity == Verbosity::quiet) return;
+  const char* verb = phase == core::Phase::expand ? "applied"
+                     : phase == core::Phase::contract ? "contracted"
+                                                      : "reverted";
+  line(fmt::format("  {} {}  {:<40} {}", m_style.green(verb), m_style.bold(id), m_current_message,
+                   m_style.dim(core::format_duration(took))));
+}
+
+void TerminalReporter::lock_waiting(const std::optional<engine::LockHolder>& holder, milliseconds waited) {
+  if (m_verbosity == Verbosity::quiet) return;
+  std::string who = holder ? engine::describe_session(holder->session) : std::string("(holder just left)");
+  if (holder && holder->has_row)
+    who += fmt::format("; `migrate {}` on {} since {}{}", holder->command, holder->host, holder->started_at,
+                       holder->ci_job.empty() ? "" : ", CI job " + holder->ci_job);
+  line(fmt::format("waiting for the migration lock ({} so far), held by {}", core::format_duration(waited), who));
+}
+
+void TerminalReporter::lock_retry(const core::Step& step, int attempt, const std::vector<engine::Session>& blockers,
+                                  milliseconds backoff) {
+  std::string text = fmt::format("{}: lock not granted within lock_timeout (attempt {}), retrying in {}",
+                                 step.origin(), attempt, core::format_duration(backoff));
+  if (blockers.empty()) text += "\n    blocked by a session that finished before it could be named";
+  for (const auto& session : blockers) text += "\n    blocked by " + engine::describe_session(session);
+  line(m_style.yellow("retry: ") + text);
+}
+
+void TerminalReporter::blocker_terminated(const engine::Session& session) {
+  line(m_style.yellow("terminated ") + engine::describe_session(session));
+}
+
+void TerminalReporter::backfill_progress(const std::string& table, long long done, long long total,
+                                         milliseconds elapsed, bool finished) {
+  if (m_verbosity == Verbosity::quiet) return;
+  auto now = std::chrono::steady_clock::now();
+  double seconds = std::max(0.001, static_cast<double>(elapsed.count()) / 1000.0);
+  double rate = static_cast<double>(done) / seconds;
+  std::string eta = rate > 0 && total > done
+                        ? core::format_duration(milliseconds(static_cast<long long>(static_cast<double>(total - done) / rate * 1000)))
+                        : "0ms";
+  if (finished) {
+    line(fmt::format("  backfilled {} rows of {} in {} ({:.0f} rows/s)", done, table, core::format_duration(elapsed), rate));
+    return;
+  }
+  if (m_style.terminal) {
+    if (now - m_last_draw < milliseconds(100)) return;
+    m_last_draw = now;
+    int width = 30;
+    int filled = total > 0 ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width) : 0;
+    filled = std::min(filled, width);
+    fmt::print(m_stream, "\r\033[K  backfill {} [{}{}] {}/{} rows  {:.0f} rows/s  ETA {}", table,
+               std::string(static_cast<size_t>(filled), '#'), std::string(static_cast<size_t>(width - filled), '.'),
+               done, total, rate, eta);
+    std::fflush(m_stream);
+    m_bar_shown = true;
+  } else {
+    if (now - m_last_draw < std::chrono::seconds(5)) return;
+    m_last_draw = now;
+    line(fmt::format("  backfill {}: {}/{} rows, {:.0f} rows/s, ETA {}", table, done, total, rate, eta));
+  }
+}
+
+}  // namespace migrate::report

@@ -1,0 +1,57 @@
+// The Reporter for people: progress and diagnostics on stderr, coloured only
+// on a terminal and when NO_COLOR is unset; a redrawn progress bar on a
+// terminal, a plain line every few seconds otherwise.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+
+#include "engine/reporter.hpp"
+
+namespace migrate::report {
+
+enum class Verbosity { quiet, normal, verbose };
+
+struct Style {
+  bool color = false;
+  bool terminal = false;
+
+  // Decides from the stream and the environment variable NO_COLOR (passed in by the CLI).
+  static Style detect(std::FILE* stream, bool no_color);
+  std::string bold(const std::string& text) const;
+  std::string green(const std::string& text) const;
+  std::string yellow(const std::string& text) const;
+  std::string red(const std::string& text) const;
+  std::string dim(const std::string& text) const;
+};
+
+class TerminalReporter : public engine::Reporter {
+ public:
+  TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity);
+
+  void info(const std::string& text) override;
+  void warning(const std::string& text) override;
+  void detail(const std::string& text) override;
+  void revision_started(const std::string& id, const std::string& message, core::Phase phase) override;
+  void revision_finished(const std::string& id, core::Phase phase, std::chrono::milliseconds took) override;
+  void lock_waiting(const std::optional<engine::LockHolder>& holder, std::chrono::milliseconds waited) override;
+  void lock_retry(const core::Step& step, int attempt, const std::vector<engine::Session>& blockers,
+                  std::chrono::milliseconds backoff) override;
+  void blocker_terminated(const engine::Session& session) override;
+  void backfill_progress(const std::string& table, long long done, long long total,
+                         std::chrono::milliseconds elapsed, bool finished) override;
+
+ private:
+  void line(const std::string& text);
+  void clear_bar();
+
+  std::FILE* m_stream;
+  Style m_style;
+  Verbosity m_verbosity;
+  bool m_bar_shown = false;
+  std::chrono::steady_clock::time_point m_last_draw{};
+  std::string m_current_id;
+  std::string m_current_message;
+};
+
+}  // namespace migrate::report
