@@ -175,6 +175,13 @@ void Executor::run_statement(const core::Revision& revision, const core::Step& s
   if (!after.empty()) m_database.run({after, true});
 }
 
+void Executor::report_terminated() {
+  for (const auto& session : m_database.take_terminated()) {
+    m_reporter.blocker_terminated(session);
+    m_database.run({{m_state.event("terminate-blocker", "", "terminated " + describe_session(session))}, true});
+  }
+}
+
 std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const core::Step& step, int first_step_statement,
                               const std::vector<core::Step>* steps) {
   const auto start = clock::now();
@@ -183,14 +190,15 @@ std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const co
   for (int attempt = 1;; ++attempt) {
     try {
       auto rows = m_database.run(batch);
-      for (const auto& session : m_database.take_terminated()) m_reporter.blocker_terminated(session);
+      report_terminated();
       return rows;
     } catch (const DatabaseError& error) {
-      for (const auto& session : m_database.take_terminated()) m_reporter.blocker_terminated(session);
+      report_terminated();
       // Which step failed: a statement of a whole-revision batch, or this step.
       const core::Step* failed = &step;
       int index = error.statement() - first_step_statement;
       if (steps && index >= 0 && index < static_cast<int>(steps->size())) failed = &(*steps)[static_cast<size_t>(index)];
+      else if (steps && steps->size() == 1) failed = &steps->front();
       std::vector<Session> blockers = m_database.take_blockers();
       if (error.is_lock_timeout()) {
         bool out_of_time = milliseconds(elapsed_ms(start)) + backoff > m_options.retry_deadline;

@@ -63,6 +63,8 @@ class Executor {
   std::vector<std::string> timeouts(const core::Revision& revision, bool local) const;
   std::string state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
   void check_interrupted() const;
+  // Reports and records sessions the blocker watch terminated.
+  void report_terminated();
 
   Database& m_database;
   Reporter& m_reporter;
