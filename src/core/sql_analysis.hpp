@@ -3,11 +3,10 @@
 // diverging branches of the revision graph touch the same ones.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/revision.hpp"
 #include "core/revision_graph.hpp"
@@ -38,10 +37,15 @@ std::string type_of(const Node& node);
 const Node& body_of(const Node& node);
 // [{"String": {"sval": "a"}}, ...] -> {"a", ...}; other items are skipped.
 std::vector<std::string> strings(const Node& list);
+// The bodies of every node of `type` (e.g. "FuncCall") anywhere below `node`,
+// in tree order, not looking inside the nodes found.
+std::vector<const Node*> find_nodes(const Node& node, const char* type);
 // Column names of every ColumnRef anywhere below `node`, in tree order, without repeats.
 std::vector<std::string> column_refs(const Node& node);
 // "public.users" from a RangeVar node, the schema defaulting to public.
 std::string relation_name(const Node& range_var);
+// "public.users" from one of DropStmt's objects ({"List": {"items": [names]}}).
+std::string object_name(const Node& object);
 }  // namespace parse_tree
 
 struct TouchedObject {
@@ -68,7 +72,7 @@ std::vector<TouchedObject> touched_objects(const Revision& revision);
 // A table or column touched on more than one branch.
 struct Overlap {
   std::string table;
-  std::string column;  // "" when a branch touches the table as a whole
+  std::string column;                  // "" when a branch touches the table as a whole
   std::vector<TouchedObject> touches;  // from at least two different branches
   std::vector<std::string> heads;      // the heads whose branches touch it, sorted
 };
@@ -78,6 +82,7 @@ struct Overlap {
 // (the same column, or a table one side creates, drops or renames and the
 // other touches at all). Sorted by table, then column. Throws
 // std::out_of_range for an id the graph does not know.
-std::vector<Overlap> branch_overlaps(const RevisionGraph& graph, const std::vector<std::string>& heads);
+std::vector<Overlap> branch_overlaps(const RevisionGraph& graph,
+                                     const std::vector<std::string>& heads);
 
 }  // namespace migrate::core
