@@ -1,12 +1,12 @@
-// Parsing of YAML operations and their rendering to steps.
+// Reading YAML operations: which kinds exist, the keys each allows, and the
+// dispatch to the reader of each kind.
 #include "core/operation.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fmt/format.h>
-
-#include <map>
-
+#include "core/field_reader.hpp"
+#include "core/operation_parts.hpp"
 #include "core/sql_text.hpp"
 #include "core/suggest.hpp"
 
@@ -14,69 +14,72 @@ namespace migrate::core {
 
 namespace {
 
-int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
-
-// Reads the keys of one operation's mapping, reporting unknown, missing and
-// mistyped keys with their lines.
-class FieldReader {
- public:
-  FieldReader(const YAML::Node& body, std::string kind, std::string path,
-              std::vector<FileProblem>& problems, std::vector<std::string> allowed)
-      : m_body(body), m_kind(std::move(kind)), m_path(std::move(path)), m_problems(problems),
-        m_allowed(std::move(allowed)) {
-    for (const auto& entry : body) {
-      std::string key = entry.first.as<std::string>();
-      bool known = false;
-      for (const auto& name : m_allowed) known = known || name == key;
-      if (!known)
-        report(line_of(entry.first), fmt::format("unknown key '{}' in '{}'{}", key, m_kind,
-                                                 did_you_mean(key, m_allowed)));
-    }
-  }
-
-  std::string text(const std::string& key, bool required) {
-    const YAML::Node value = m_body[key];
-    if (!value || value.IsNull()) {
-      if (required) report(line_of(m_body), fmt::format("'{}' needs '{}'", m_kind, key));
-      return {};
-    }
-    if (!value.IsScalar()) {
-      report(line_of(value), fmt::format("'{}' of '{}' must be text", key, m_kind));
-      return {};
-    }
-    return value.Scalar();
-  }
-
- private:
-  void report(int line, std::string message) { m_problems.push_back({m_path, line, std::move(message)}); }
-
-  const YAML::Node& m_body;
-  std::string m_kind;
-  std::string m_path;
-  std::vector<FileProblem>& m_problems;
-  std::vector<std::string> m_allowed;
+struct OperationKind {
+  std::string name;
+  std::vector<std::string> keys;
+  OperationSpec (*parse)(FieldReader& fields);
 };
 
-std::vector<Step> sql_steps(const std::string& script, const std::string& path, int line,
-                            const std::string& description) {
-  std::vector<Step> steps;
-  if (is_blank_sql(script)) return steps;
-  for (auto& statement : split_statements(script, line)) {
-    Step step;
-    step.sql = std::move(statement.sql);
-    step.path = path;
-    step.line = line;
-    step.description = description;
-    steps.push_back(std::move(step));
-  }
-  return steps;
+template <class Spec, Spec (*parse)(FieldReader&)>
+OperationSpec parse_as(FieldReader& fields) {
+  return parse(fields);
+}
+
+const std::vector<OperationKind>& kinds() {
+  static const std::vector<OperationKind> table = {
+      {"add_column",
+       {"table", "column", "type", "up", "default", "nullable", "unique", "references", "check"},
+       parse_as<AddColumnOp, parse_add_column>},
+      {"drop_column",
+       {"table", "column", "down", "type"},
+       parse_as<DropColumnOp, parse_drop_column>},
+      {"rename_column", {"table", "from", "to"}, parse_as<AlterColumnOp, parse_rename_column>},
+      {"alter_column",
+       {"table", "column", "name", "type", "old_type", "nullable", "up", "down"},
+       parse_as<AlterColumnOp, parse_alter_column>},
+      {"create_index",
+       {"name", "table", "columns", "unique", "where", "method"},
+       parse_as<CreateIndexOp, parse_create_index>},
+      {"drop_index",
+       {"name", "table", "columns", "unique", "where", "method"},
+       parse_as<DropIndexOp, parse_drop_index>},
+      {"add_constraint",
+       {"table", "name", "check", "unique", "foreign_key"},
+       parse_as<AddConstraintOp, parse_add_constraint>},
+      {"create_table",
+       {"table", "columns", "primary_key"},
+       parse_as<CreateTableOp, parse_create_table>},
+      {"drop_table", {"table", "down"}, parse_as<DropTableOp, parse_drop_table>},
+      {"sql", {"up", "down", "contract"}, parse_as<SqlOp, parse_sql_op>},
+  };
+  return table;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
 }
 
 }  // namespace
 
+std::string TableName::display() const { return schema + "." + name; }
+
+std::string TableName::quoted() const { return quote_ident(schema) + "." + quote_ident(name); }
+
+TableName table_name(const std::string& dotted) {
+  size_t dot = dotted.find('.');
+  if (dot == std::string::npos) return {"public", dotted};
+  return {dotted.substr(0, dot), dotted.substr(dot + 1)};
+}
+
 const std::vector<std::string>& operation_kinds() {
-  static const std::vector<std::string> kinds = {"sql"};
-  return kinds;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const auto& kind : kinds()) list.push_back(kind.name);
+    return list;
+  }();
+  return names;
 }
 
 Operation parse_operation(const YAML::Node& item, const std::string& path,
@@ -84,26 +87,23 @@ Operation parse_operation(const YAML::Node& item, const std::string& path,
   Operation operation;
   operation.line = line_of(item);
   if (!item.IsMap() || item.size() != 1) {
-    problems.push_back({path, operation.line,
-                        "each operation is a mapping with one key, e.g. '- sql: {up: ..., down: ...}'"});
+    problems.push_back(
+        {path, operation.line,
+         "each operation is a mapping with one key, e.g. '- sql: {up: ..., down: ...}'"});
     return operation;
   }
   auto entry = *item.begin();
-  operation.kind = entry.first.as<std::string>();
-  const YAML::Node body = entry.second;
-  if (operation.kind == "sql") {
-    if (!body.IsMap()) {
-      problems.push_back({path, operation.line, "'sql' needs a mapping with 'up' and optional 'down', 'contract'"});
+  operation.kind = entry.first.Scalar();
+  for (const auto& kind : kinds()) {
+    if (kind.name != operation.kind) continue;
+    if (!entry.second.IsMap()) {
+      problems.push_back(
+          {path, operation.line,
+           fmt::format("'{}' needs a mapping of its keys ({})", kind.name, joined(kind.keys))});
       return operation;
     }
-    FieldReader fields(body, operation.kind, path, problems, {"up", "down", "contract"});
-    SqlOp op;
-    op.up = fields.text("up", true);
-    op.down = fields.text("down", false);
-    op.contract = fields.text("contract", false);
-    if (body["up"] && op.up.empty() && body["up"].IsScalar())
-      problems.push_back({path, line_of(body["up"]), "'up' of 'sql' is empty"});
-    operation.spec = op;
+    FieldReader fields(entry.second, kind.name, path, problems, kind.keys);
+    operation.spec = kind.parse(fields);
     return operation;
   }
   problems.push_back({path, operation.line,
@@ -112,21 +112,9 @@ Operation parse_operation(const YAML::Node& item, const std::string& path,
   return operation;
 }
 
-std::vector<Step> render_operation(const Operation& operation, Phase phase, const std::string& path) {
-  if (const auto* op = std::get_if<SqlOp>(&operation.spec)) {
-    switch (phase) {
-      case Phase::expand: return sql_steps(op->up, path, operation.line, "sql up");
-      case Phase::contract: return sql_steps(op->contract, path, operation.line, "sql contract");
-      case Phase::rollback:
-      case Phase::down: return sql_steps(op->down, path, operation.line, "sql down");
-    }
-  }
-  return {};
-}
-
 bool operation_has_contract(const Operation& operation) {
   if (const auto* op = std::get_if<SqlOp>(&operation.spec)) return !is_blank_sql(op->contract);
-  return false;
+  return !render_operations({operation}, Phase::contract, "", "").empty();
 }
 
 }  // namespace migrate::core

@@ -28,12 +28,7 @@ std::vector<Step> steps_for(const Revision& revision, Phase phase) {
       case Phase::down: steps = section_steps(revision, revision.down, "down"); break;
     }
   } else {
-    bool reverse = phase == Phase::rollback || phase == Phase::down;
-    size_t n = revision.operations.size();
-    for (size_t k = 0; k < n; ++k) {
-      const Operation& operation = revision.operations[reverse ? n - 1 - k : k];
-      for (auto& step : render_operation(operation, phase, revision.path)) steps.push_back(std::move(step));
-    }
+    steps = render_operations(revision.operations, phase, revision.id, revision.path);
   }
   if (!revision.transactional)
     for (auto& step : steps) step.transactional = false;

@@ -8,8 +8,9 @@
 
 namespace migrate::core {
 
-// The steps `phase` runs for `revision`, in order. Rollback and down run YAML
-// operations in reverse order. A `transaction off` revision's steps are all
+// The steps `phase` runs for `revision`, in order. YAML operations render
+// together (render_operations: one sync trigger per table), in reverse order
+// for rollback and down. A `transaction off` revision's steps are all
 // non-transactional. Throws std::runtime_error when SQL cannot be split.
 std::vector<Step> steps_for(const Revision& revision, Phase phase);
 
