@@ -18,9 +18,11 @@ PACKAGES=(
   catch2
   libpg-query-dev
   nlohmann-json3-dev
+  libssl-dev
   # the private test cluster (initdb, pg_ctl, psql)
   postgresql-15
   postgresql-client-15
+  postgresql-contrib
   # man page
   help2man
   # the Alembic side of the demo and the comparison benchmarks

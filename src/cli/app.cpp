@@ -106,7 +106,7 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   auto* stamp = m_app.add_subcommand("stamp", "Record revisions as applied (or not) without running them");
   stamp->add_option("target", o.stamp.target, "head, heads, base, or a revision id or prefix");
   stamp->add_option("--update-checksum", o.stamp.update_checksum,
-                    "Accept the changed file of this applied revision (recorded)");
+                    "Accept the changed file of this applied revision (recorded); repeat for several");
   add_run_options(stamp, o.stamp.run);
   bind(stamp, "stamp", [&o](Context& c) { return run_stamp(c, o.stamp); });
 

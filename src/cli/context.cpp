@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <regex>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/connection_string.hpp"
 #include "core/revision_loader.hpp"
 #include "core/suggest.hpp"
 #include "fs/migrations_dir.hpp"
@@ -64,16 +64,6 @@ std::string first_of(std::initializer_list<std::string> values) {
 
 }  // namespace
 
-std::string redact_connection_string(const std::string& connection) {
-  // postgresql://user:secret@host -> postgresql://user:***@host
-  static const std::regex uri_password(R"(^([a-zA-Z]+://[^:/@?]*):[^@/?]*@)");
-  // password=secret / password='se cret' -> password=***
-  static const std::regex keyword_password(R"((^|[\s&?])password\s*=\s*('([^'\\]|\\.)*'|[^\s&]*))",
-                                           std::regex::icase);
-  std::string text = std::regex_replace(connection, uri_password, "$1:***@");
-  return std::regex_replace(text, keyword_password, "$1password=***");
-}
-
 Context::Context(GlobalOptions options, std::string command)
     : m_options(std::move(options)), m_command(std::move(command)), m_state("migrate") {
   FileConfig file = read_config_file(m_options.config);
@@ -95,7 +85,7 @@ std::string Context::database_display() const {
     std::string target = first_of({env("PGDATABASE"), env("PGUSER"), env("USER")});
     return fmt::format("libpq defaults (PGHOST/PGDATABASE; database {})", target.empty() ? "?" : target);
   }
-  return redact_connection_string(m_connection);
+  return core::redact_connection_string(m_connection);
 }
 
 core::RevisionGraph Context::load_graph() const { return core::load_revisions(fs::read_migrations(m_dir)); }

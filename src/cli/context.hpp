@@ -67,7 +67,4 @@ class Context {
   std::unique_ptr<report::TerminalReporter> m_reporter;
 };
 
-// Hides the password of a libpq URI or keyword/value string.
-std::string redact_connection_string(const std::string& connection);
-
 }  // namespace migrate::cli

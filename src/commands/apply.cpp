@@ -37,7 +37,9 @@ std::vector<std::string> heads_after(const core::RevisionGraph& graph, const cor
   return heads;
 }
 
-int apply(cli::Context& context, const char* verb, Planner planner, const std::string& target, const RunOptions& run) {
+// `doing` names the work while it runs ("Upgrading"), `done` after ("Upgraded").
+int apply(cli::Context& context, const char* doing, const char* verb, Planner planner, const std::string& target,
+          const RunOptions& run) {
   const auto start = std::chrono::steady_clock::now();
   core::RevisionGraph graph = context.load_graph();
   Mutation mutation(context, run, graph);
@@ -46,8 +48,9 @@ int apply(cli::Context& context, const char* verb, Planner planner, const std::s
   std::vector<std::string> heads = heads_after(graph, phases, plan);
 
   if (!plan.empty()) {
+    mutation.check(plan);
     if (!mutation.offline())
-      context.reporter().info(fmt::format("{} {} revision{} on {}", verb, plan.size(), plan.size() == 1 ? "" : "s",
+      context.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size(), plan.size() == 1 ? "" : "s",
                                           context.database_display()));
     mutation.run(plan);
   }
@@ -72,15 +75,15 @@ int apply(cli::Context& context, const char* verb, Planner planner, const std::s
 }  // namespace
 
 int run_upgrade(cli::Context& context, const UpgradeOptions& options) {
-  return apply(context, "Upgraded", core::plan_upgrade, options.target, options.run);
+  return apply(context, "Upgrading", "Upgraded", core::plan_upgrade, options.target, options.run);
 }
 
 int run_downgrade(cli::Context& context, const DowngradeOptions& options) {
-  return apply(context, "Downgraded", core::plan_downgrade, options.target, options.run);
+  return apply(context, "Downgrading", "Downgraded", core::plan_downgrade, options.target, options.run);
 }
 
 int run_contract(cli::Context& context, const ContractOptions& options) {
-  return apply(context, "Contracted", core::plan_contract, options.target, options.run);
+  return apply(context, "Contracting", "Contracted", core::plan_contract, options.target, options.run);
 }
 
 }  // namespace migrate::commands

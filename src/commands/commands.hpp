@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/context.hpp"
 
@@ -41,7 +42,7 @@ struct ContractOptions {
 };
 struct StampOptions {
   std::string target;
-  std::string update_checksum;  // revision whose new file content is accepted
+  std::vector<std::string> update_checksum;  // revisions whose new file content is accepted
   RunOptions run;
 };
 struct NewOptions {

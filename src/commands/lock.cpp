@@ -22,7 +22,7 @@ void print_holder(std::ostream& out, const engine::LockHolder& holder) {
   out << fmt::format("{:<12} {}@{}\n", "client", s.user, s.client);
   out << fmt::format("{:<12} {} (since {}, {:.0f}s)\n", "state", s.state, s.state_since, s.seconds_in_state);
   out << fmt::format("{:<12} {}\n", "connected", s.backend_start);
-  out << fmt::format("{:<12} {}\n", "query", s.query.empty() ? "-" : s.query.substr(0, 200));
+  out << fmt::format("{:<12} {}\n", "query", s.query.empty() ? "-" : engine::query_summary(s.query, 200));
   if (holder.has_row) {
     out << fmt::format("{:<12} migrate {} on {}\n", "command", holder.command, holder.host);
     out << fmt::format("{:<12} {}\n", "started", holder.started_at);

@@ -1,8 +1,11 @@
 #include "commands/mutation.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "core/lint.hpp"
 #include "core/revision_script.hpp"
 #include "core/sql_text.hpp"
 #include "version.hpp"
@@ -54,7 +57,7 @@ void check_plan_sql(const core::RevisionGraph& graph, const core::Plan& plan) {
 }
 
 Mutation::Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
-                   const std::string& accept_changed)
+                   const std::vector<std::string>& accepted, ChangedFiles others)
     : m_context(context), m_options(options), m_graph(graph), m_execution(execution_options(context, options)) {
   auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
   if (options.sql) {
@@ -67,7 +70,8 @@ Mutation::Mutation(cli::Context& context, const RunOptions& options, const core:
     m_database = m_connection.get();
     engine::LockOptions lock_options;
     lock_options.wait = lock_wait;
-    lock_options.holder = {context.host(), context.command(), context.ci_job()};
+    m_holder = {context.host(), context.command(), context.ci_job()};
+    lock_options.holder = m_holder;
     m_lock = std::make_unique<engine::MigrationLock>(*m_database, context.reporter(), lock_options);
   }
   m_applied = m_database->read_applied();
@@ -83,15 +87,34 @@ Mutation::Mutation(cli::Context& context, const RunOptions& options, const core:
                                            fmt::join(ids, ", ")));
     m_database->run({{context.state_sql().event("ignore-unknown", "", m_execution.note)}, true});
   }
-  std::vector<std::string> changed;
+  std::vector<std::string> refused;
   for (const auto& id : m_status.changed)
-    if (id != accept_changed) changed.push_back(id);
-  if (!changed.empty()) throw core::ChangedFilesError(graph, m_applied, changed);
-  if (options.sql) m_database->ensure_state();
+    if (std::find(accepted.begin(), accepted.end(), id) == accepted.end()) refused.push_back(id);
+  if (others == ChangedFiles::refuse && !refused.empty()) throw core::ChangedFilesError(graph, m_applied, refused);
+}
+
+void Mutation::check(const core::Plan& plan) {
+  check_plan_sql(m_graph, plan);
+  std::vector<core::LintFinding> errors;
+  for (const auto& planned : plan) {
+    if (planned.phase != core::Phase::expand) continue;
+    for (auto& finding : core::lint_revision(m_graph.get(planned.id))) {
+      if (finding.severity == core::Severity::error) errors.push_back(std::move(finding));
+      else m_context.reporter().warning(core::format_finding(finding));
+    }
+  }
+  if (!errors.empty()) throw core::LintError(errors);
+  m_checked = true;
+}
+
+void Mutation::prepare_state() {
+  m_database->ensure_state();
+  m_database->write_holder(m_holder);
 }
 
 void Mutation::run(const core::Plan& plan) {
-  check_plan_sql(m_graph, plan);
+  if (!m_checked) check(plan);
+  prepare_state();
   engine::Executor executor(*m_database, m_context.reporter(), m_context.state_sql(), m_execution);
   executor.run(m_graph, plan, m_applied);
 }

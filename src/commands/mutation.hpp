@@ -19,10 +19,12 @@ namespace migrate::commands {
 class Mutation {
  public:
   // Connects (unless --sql without a database), takes the lock, reads state
-  // and refuses inconsistencies. `accept_changed` names a revision whose
-  // changed file is accepted (stamp --update-checksum).
+  // and refuses inconsistencies; writes nothing. Changed files are refused
+  // (exit 6) except those in `accepted` (stamp --update-checksum), and all of
+  // them when `others` is allow (`stamp --update-checksum` alone runs nothing).
+  enum class ChangedFiles { refuse, allow };
   Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
-           const std::string& accept_changed = {});
+           const std::vector<std::string>& accepted = {}, ChangedFiles others = ChangedFiles::refuse);
 
   engine::Database& database() { return *m_database; }
   const std::vector<core::AppliedRevision>& applied() const { return m_applied; }
@@ -31,8 +33,14 @@ class Mutation {
   bool offline() const { return m_options.sql; }
   const engine::ExecutionOptions& execution() const { return m_execution; }
 
-  // Checks that every statement of the plan parses (exit 2 naming file and
-  // line), then runs it.
+  // Checks the plan before anything is written: every statement parses (exit
+  // 2 naming file and line) and, for upgrades, lint finds no error (exit 7;
+  // warnings are shown).
+  void check(const core::Plan& plan);
+  // Creates or updates the state schema and records the lock holder: the
+  // first writes of a command, after every check passed.
+  void prepare_state();
+  // check(), prepare_state(), then the executor.
   void run(const core::Plan& plan);
 
  private:
@@ -44,6 +52,8 @@ class Mutation {
   std::unique_ptr<engine::OfflineDatabase> m_offline;
   std::unique_ptr<engine::MigrationLock> m_lock;
   engine::Database* m_database = nullptr;
+  engine::HolderInfo m_holder;
+  bool m_checked = false;
   std::vector<core::AppliedRevision> m_applied;
   core::Status m_status;
 };

@@ -9,21 +9,25 @@ namespace migrate::commands {
 
 int run_stamp(cli::Context& context, const StampOptions& options) {
   core::RevisionGraph graph = context.load_graph();
-  std::string accepted = options.update_checksum.empty() ? "" : core::resolve_revision(graph, options.update_checksum);
+  std::vector<std::string> accepted;
+  for (const auto& spec : options.update_checksum) accepted.push_back(core::resolve_revision(graph, spec));
   if (options.target.empty() && accepted.empty())
     throw usage_error("stamp needs a target or --update-checksum REV",
                       "e.g. `migrate stamp head` to mark every revision applied without running it");
-  Mutation mutation(context, options.run, graph, accepted);
+  // Accepting new content runs nothing; recording revisions as applied must
+  // not happen over changed files, as for any other command.
+  Mutation mutation(context, options.run, graph, accepted,
+                    options.target.empty() ? Mutation::ChangedFiles::allow : Mutation::ChangedFiles::refuse);
   const auto& state = context.state_sql();
   const std::string& version = mutation.execution().tool_version;
   engine::Batch batch;
   std::vector<std::string> recorded, forgotten;
-  if (!accepted.empty()) {
-    if (!mutation.phases().count(accepted))
-      throw usage_error(fmt::format("revision {} is not applied; there is no checksum to update", accepted));
+  for (const auto& id : accepted) {
+    if (!mutation.phases().count(id))
+      throw usage_error(fmt::format("revision {} is not applied; there is no checksum to update", id));
     std::string note = fmt::format("checksum updated by `migrate stamp --update-checksum` (tool {})", version);
-    batch.statements.push_back(state.update_checksum(graph.get(accepted), note));
-    batch.statements.push_back(state.event("update-checksum", accepted, note));
+    batch.statements.push_back(state.update_checksum(graph.get(id), note));
+    batch.statements.push_back(state.event("update-checksum", id, note));
   }
   if (!options.target.empty()) {
     core::StampPlan plan = core::plan_stamp(graph, mutation.phases(), options.target);
@@ -40,16 +44,20 @@ int run_stamp(cli::Context& context, const StampOptions& options) {
     recorded = plan.record;
     forgotten = plan.forget;
   }
-  if (!batch.statements.empty()) mutation.database().run(batch);
+  if (!batch.statements.empty()) {
+    mutation.prepare_state();
+    mutation.database().run(batch);
+  }
   if (mutation.offline()) return 0;
   if (context.json()) {
     context.out() << nlohmann::json{{"command", "stamp"}, {"recorded", recorded}, {"forgotten", forgotten},
-                                    {"checksum_updated", accepted.empty() ? nlohmann::json(nullptr) : nlohmann::json(accepted)}}
+                                    {"checksum_updated", accepted}}
                          .dump(2)
                   << '\n';
     return 0;
   }
-  if (!accepted.empty()) context.out() << fmt::format("Accepted the new content of {} (recorded).\n", accepted);
+  if (!accepted.empty())
+    context.out() << fmt::format("Accepted the new content of {} (recorded).\n", fmt::join(accepted, ", "));
   if (!options.target.empty())
     context.out() << fmt::format("Stamped {}: recorded {} revision{}, forgot {}.\n", options.target, recorded.size(),
                                  recorded.size() == 1 ? "" : "s", forgotten.size());

@@ -7,30 +7,21 @@
 namespace migrate::core {
 
 std::string normalize_for_checksum(std::string_view content) {
+  // Whitespace-only edits (re-indenting, blank lines, CRLF, trailing spaces)
+  // must not make an applied revision "changed": every run of whitespace
+  // becomes one space, and leading and trailing whitespace goes.
   std::string out;
   out.reserve(content.size());
-  std::string line;
-  auto flush_line = [&] {
-    size_t end = line.find_last_not_of(" \t\f\v");
-    out.append(line, 0, end == std::string::npos ? 0 : end + 1);
-    out += '\n';
-    line.clear();
-  };
-  for (size_t i = 0; i < content.size(); ++i) {
-    char c = content[i];
-    if (c == '\r') {
-      if (i + 1 < content.size() && content[i + 1] == '\n') ++i;
-      flush_line();
-    } else if (c == '\n') {
-      flush_line();
-    } else {
-      line += c;
+  bool pending_space = false;
+  for (char c : content) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      pending_space = !out.empty();
+      continue;
     }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
   }
-  if (!line.empty()) flush_line();
-  while (out.size() >= 1 && out.back() == '\n' &&
-         (out.size() == 1 || out[out.size() - 2] == '\n'))
-    out.pop_back();
   return out;
 }
 

@@ -7,8 +7,11 @@
 
 namespace migrate::core {
 
-// Version 1: CRLF/CR become LF, trailing whitespace on each line and trailing
-// blank lines are dropped, then SHA-256. Returns "sha256:1:<64 hex digits>".
+// Version 1: every run of whitespace (spaces, tabs, line ends, blank lines)
+// becomes one space and the ends are trimmed, then SHA-256. So re-indenting,
+// blank lines, CRLF and trailing spaces do not count as changes; note that
+// whitespace inside string literals is folded too. Returns
+// "sha256:1:<64 hex digits>".
 std::string checksum(std::string_view content);
 
 // The normalised text version 1 hashes (exposed for tests).

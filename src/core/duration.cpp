@@ -19,16 +19,18 @@ Milliseconds parse_duration(const std::string& text, const std::string& what) {
   else if (unit == "ms") factor = 1;
   else if (unit == "m" || unit == "min") factor = 60'000;
   else if (unit == "h") factor = 3'600'000;
-  if (end == begin || factor == 0 || value < 0 || !std::isfinite(value))
+  // A week is far beyond any sensible wait; refusing more also keeps the
+  // conversion to milliseconds well inside 64 bits.
+  if (end == begin || factor == 0 || value < 0 || !std::isfinite(value) || value * factor > 7 * 86'400'000.0)
     throw usage_error(fmt::format("{}: '{}' is not a duration", what, text),
-                      "write durations like 500ms, 2s, 5m or 1h");
+                      "write durations like 500ms, 2s, 5m or 1h (at most a week)");
   return Milliseconds(static_cast<long long>(std::llround(value * factor)));
 }
 
 std::string format_duration(Milliseconds duration) {
   long long ms = duration.count();
   if (ms < 1000) return fmt::format("{}ms", ms);
-  if (ms < 60'000) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
+  if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);
   return fmt::format("{}m{:02}s", ms / 60'000, (ms % 60'000) / 1000);
 }
 

@@ -503,4 +503,15 @@ std::vector<LintFinding> lint_revision(const Revision& revision) {
   return linter.take();
 }
 
+static std::string lint_error_message(const std::vector<LintFinding>& findings) {
+  std::string text = fmt::format("lint found {} error{}:", findings.size(), findings.size() == 1 ? "" : "s");
+  for (const auto& finding : findings) text += "\n" + format_finding(finding);
+  return text;
+}
+
+LintError::LintError(std::vector<LintFinding> findings)
+    : Error(ExitCode::lint, lint_error_message(findings),
+            "nothing was applied; fix the revisions above (`migrate lint` lists every finding)"),
+      m_findings(std::move(findings)) {}
+
 }  // namespace migrate::core

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/revision.hpp"
 
 namespace migrate::core {
@@ -39,5 +40,15 @@ std::string format_finding(const LintFinding& finding);
 
 // True when any finding is an error (exit code 7).
 bool has_errors(const std::vector<LintFinding>& findings);
+
+// Error-level findings stop a command before it runs anything (exit 7).
+class LintError : public Error {
+ public:
+  explicit LintError(std::vector<LintFinding> findings);
+  const std::vector<LintFinding>& findings() const { return m_findings; }
+
+ private:
+  std::vector<LintFinding> m_findings;
+};
 
 }  // namespace migrate::core

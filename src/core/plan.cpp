@@ -79,6 +79,7 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, cons
   } else if (spec == "heads") {
     wanted = graph.heads();
   } else if (is_relative(spec) && spec[0] == '+') {
+    if (graph.heads().size() > 1) throw MultipleHeadsError(graph, graph.heads());
     wanted = graph.heads();
     limit = relative_count(spec);
   } else if (is_relative(spec) || spec == "base") {

@@ -31,7 +31,8 @@ struct Revision {
   std::vector<std::string> parents;
   std::string message;
   std::string path;
-  int id_line = 0;  // where the id is declared, for messages
+  int id_line = 0;       // where the id is declared, for messages
+  int parents_line = 0;  // where the parents are declared (0: not at all)
   RevisionFormat format = RevisionFormat::sql;
   bool transactional = true;
   std::string statement_timeout;  // "" = the run's default

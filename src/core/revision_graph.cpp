@@ -40,7 +40,8 @@ std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents, 
 
 }  // namespace
 
-RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<FileProblem> problems) {
+RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<FileProblem> problems,
+                                   const std::unordered_set<std::string>& invalid_ids) {
   // Work on file order first (sorted by id for determinism), then re-lay in topological order.
   std::sort(revisions.begin(), revisions.end(),
             [](const Revision& a, const Revision& b) { return a.id != b.id ? a.id < b.id : a.path < b.path; });
@@ -73,7 +74,8 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<
       }
       auto found = by_id.find(parent);
       if (found == by_id.end()) {
-        problems.push_back({revision.path, revision.id_line,
+        if (invalid_ids.count(parent)) continue;  // its own file's problems are reported
+        problems.push_back({revision.path, revision.parents_line > 0 ? revision.parents_line : revision.id_line,
                             fmt::format("parent '{}' of revision '{}' does not exist in this directory",
                                         parent, revision.id)});
         continue;

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.hpp"
@@ -19,8 +20,11 @@ class RevisionGraph {
   // Builds and validates the graph: duplicate ids, unknown parents, a revision
   // that is its own parent, and cycles (naming every member) become problems.
   // Throws InvalidFilesError when there are any (together with `problems`
-  // already collected by the caller, which are reported first).
-  static RevisionGraph build(std::vector<Revision> revisions, std::vector<FileProblem> problems = {});
+  // already collected by the caller, which are reported first). A parent
+  // listed in `invalid_ids` (declared by a file that failed to parse) is not
+  // reported missing: that file's own problems are.
+  static RevisionGraph build(std::vector<Revision> revisions, std::vector<FileProblem> problems = {},
+                             const std::unordered_set<std::string>& invalid_ids = {});
 
   size_t size() const { return m_revisions.size(); }
   bool empty() const { return m_revisions.empty(); }

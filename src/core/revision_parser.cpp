@@ -30,6 +30,28 @@ std::vector<std::string> split_ids(const std::string& value) {
   return ids;
 }
 
+std::string declared_id(const SourceFile& file) {
+  const std::string& text = file.content;
+  const bool sql = format_of(file.path) == RevisionFormat::sql;
+  const std::string key = sql ? "-- migrate:revision" : "revision:";
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    if (line.compare(0, key.size(), key) == 0) {
+      auto ids = split_ids(line.substr(key.size()));
+      if (!ids.empty()) {
+        std::string id = ids.front();
+        if (!sql && id.size() >= 2 && (id.front() == '"' || id.front() == '\'')) id = id.substr(1, id.size() - 2);
+        return id;
+      }
+    }
+    pos = end + 1;
+  }
+  return {};
+}
+
 std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
   auto format = format_of(file.path);
   if (!format) {

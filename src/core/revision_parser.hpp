@@ -21,6 +21,10 @@ std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileP
 std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<FileProblem>& problems);
 std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<FileProblem>& problems);
 
+// The id a file declares, found without full parsing ("" when none): used to
+// tell "parent missing" from "parent's file is invalid".
+std::string declared_id(const SourceFile& file);
+
 // Splits a parents value ("a b", "a, b") into ids.
 std::vector<std::string> split_ids(const std::string& value);
 

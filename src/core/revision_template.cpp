@@ -1,6 +1,7 @@
 #include "core/revision_template.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace migrate::core {
 
@@ -35,6 +36,9 @@ std::string sql_revision_template(const std::string& id, const std::vector<std::
       id, fmt::join(parents, " "), message);
 }
 
+// A JSON string is a valid YAML double-quoted scalar, whatever it holds.
+static std::string yaml_quoted(const std::string& text) { return nlohmann::json(text).dump(); }
+
 std::string yaml_revision_template(const std::string& id, const std::vector<std::string>& parents,
                                    const std::string& message) {
   std::string parent_list = parents.empty() ? "[]" : fmt::format("[{}]", fmt::join(parents, ", "));
@@ -49,7 +53,7 @@ std::string yaml_revision_template(const std::string& id, const std::vector<std:
       "  - sql:\n"
       "      up: SELECT 1\n"
       "      down: SELECT 1\n",
-      id, parent_list, message.find_first_of(":#'\"{}[]") == std::string::npos ? message : "\"" + message + "\"");
+      id, parent_list, yaml_quoted(message));
 }
 
 std::string merge_revision_template(const std::string& id, const std::vector<std::string>& parents,

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/duration.hpp"
 #include "core/revision_parser.hpp"
 #include "core/sql_text.hpp"
 #include "core/suggest.hpp"
@@ -36,6 +37,13 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
   size_t problems_before = problems.size();
   auto problem = [&](int line, std::string message) {
     problems.push_back({file.path, line, std::move(message)});
+  };
+  auto check_duration = [&](const std::string& value, const char* key, int line) {
+    try {
+      parse_duration(value, key);
+    } catch (const Error& error) {
+      problem(line, error.what());
+    }
   };
 
   Revision revision;
@@ -86,6 +94,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
             revision.id_line = line_number;
           } else if (key == "parents") {
             revision.parents = split_ids(value);
+            revision.parents_line = line_number;
           } else if (key == "message") {
             revision.message = value;
           } else if (key == "transaction") {
@@ -94,6 +103,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
             else problem(line_number, fmt::format("transaction must be 'on' or 'off', not '{}'", value));
           } else if (key == "statement-timeout") {
             revision.statement_timeout = value;
+            check_duration(value, "statement-timeout", line_number);
           }
         }
       } else {
@@ -114,7 +124,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
   if (!seen_keys.count("revision"))
     problem(1, "no revision id (add a line '-- migrate:revision <id>')");
   if (!revision.up.present)
-    problem(0, "no '-- migrate:up' section");
+    problem(1, "no '-- migrate:up' section");
   else if (is_blank_sql(revision.up.text) && !revision.is_merge())
     problem(revision.up.first_line - 1, "the 'up' section is empty (only a merge revision may run nothing)");
   for (SqlSection* part : {&revision.up, &revision.contract, &revision.down}) {

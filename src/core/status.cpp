@@ -91,7 +91,7 @@ ChangedFilesError::ChangedFilesError(const RevisionGraph& graph, const std::vect
     : Error(ExitCode::checksum_mismatch, changed_message(graph, applied, changed),
             fmt::format("nothing was changed. Restore the file{0}, or accept the new content on purpose with "
                         "`migrate stamp --update-checksum {1}` (recorded in the state table)",
-                        changed.size() == 1 ? "" : "s", changed.front())),
+                        changed.size() == 1 ? "" : "s", fmt::join(changed, " --update-checksum "))),
       m_changed(std::move(changed)) {}
 
 }  // namespace migrate::core

@@ -36,11 +36,21 @@ std::string column_sql(const ColumnDefinition& column) {
 }
 
 // Raw SQL from the file. Its syntax is lint's business (`migrate lint`), as
-// for SQL revisions; an empty script is a mistake of the file.
+// for SQL revisions; an empty script, or text that is not statements at all,
+// is a mistake of the file.
 std::string read_script(FieldReader& fields, const std::string& key, Need need) {
   std::string sql = fields.text(key, need);
-  if (fields.has(key) && fields.node(key).IsScalar() && is_blank_sql(sql))
-    fields.problem(fields.line(key), fmt::format("'{}' of '{}' is empty", key, fields.context()));
+  if (!fields.has(key) || !fields.node(key).IsScalar()) return sql;
+  if (is_blank_sql(sql)) {
+    if (need == Need::required)
+      fields.problem(fields.line(key), fmt::format("'{}' of '{}' is empty", key, fields.context()));
+    return sql;
+  }
+  try {
+    split_statements(sql, fields.line(key));
+  } catch (const std::exception& error) {
+    fields.problem(fields.line(key), fmt::format("'{}' of '{}': cannot split SQL: {}", key, fields.context(), error.what()));
+  }
   return sql;
 }
 
@@ -49,8 +59,8 @@ std::string read_script(FieldReader& fields, const std::string& key, Need need) 
 SqlOp parse_sql_op(FieldReader& fields) {
   SqlOp op;
   op.up = read_script(fields, "up", Need::required);
-  op.down = fields.text("down", Need::optional);
-  op.contract = fields.text("contract", Need::optional);
+  op.down = read_script(fields, "down", Need::optional);
+  op.contract = read_script(fields, "contract", Need::optional);
   return op;
 }
 

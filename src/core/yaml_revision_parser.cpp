@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
+#include "core/duration.hpp"
 #include "core/revision_parser.hpp"
 #include "core/suggest.hpp"
 
@@ -42,10 +45,17 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
   revision.content = file.content;
 
   bool has_id = false, has_operations = false;
+  int empty_operations_line = 0;
+  std::map<std::string, int> seen;
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
     int line = line_of(entry.first);
+    if (seen.count(key)) {
+      problem(line, fmt::format("key '{}' appears twice (first on line {})", key, seen[key]));
+      continue;
+    }
+    seen[key] = line;
     if (key == "revision") {
       if (!value.IsScalar() || value.Scalar().empty()) {
         problem(line, "'revision' must be a single id");
@@ -55,6 +65,7 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
       revision.id_line = line;
       has_id = true;
     } else if (key == "parents") {
+      revision.parents_line = line;
       if (value.IsNull()) continue;
       if (value.IsScalar()) {
         revision.parents = split_ids(value.Scalar());
@@ -77,20 +88,30 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
     } else if (key == "statement_timeout") {
       if (!value.IsScalar()) problem(line, "'statement_timeout' must be a duration such as 30s");
       else revision.statement_timeout = value.Scalar();
+      if (value.IsScalar()) {
+        try {
+          parse_duration(value.Scalar(), "statement_timeout");
+        } catch (const Error& error) {
+          problem(line, error.what());
+        }
+      }
     } else if (key == "operations") {
       has_operations = true;
       if (!value.IsSequence()) {
         problem(line, "'operations' must be a list (each item starts with '- ')");
         continue;
       }
-      if (value.size() == 0) problem(line, "'operations' is empty: the 'up' of this revision does nothing");
+      if (value.size() == 0) empty_operations_line = line;
       for (const auto& item : value) revision.operations.push_back(parse_operation(item, file.path, problems));
     } else {
       problem(line, fmt::format("unknown key '{}'{}", key, did_you_mean(key, k_keys)));
     }
   }
   if (!has_id) problem(1, "no revision id (add 'revision: <id>')");
-  if (!has_operations) problem(0, "no 'operations' list");
+  if (!has_operations) problem(1, "no 'operations' list");
+  // Only a merge revision may run nothing, as in the SQL format.
+  if (empty_operations_line > 0 && !revision.is_merge())
+    problem(empty_operations_line, "'operations' is empty (only a merge revision may run nothing)");
   if (problems.size() != problems_before) return std::nullopt;
   return revision;
 }

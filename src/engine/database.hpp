@@ -90,6 +90,7 @@ class Database {
   virtual void unlock() = 0;
   // The session holding the migration lock, if any (may be this one).
   virtual std::optional<LockHolder> lock_holder() = 0;
+  // Records who holds the lock; does nothing while the state tables do not exist.
   virtual void write_holder(const HolderInfo& info) = 0;
   virtual void heartbeat() = 0;
   // This session's backend pid (changes under a transaction-pooling proxy).
@@ -106,9 +107,11 @@ class Database {
   // Runs one query outside any transaction and returns its rows.
   virtual std::vector<Row> query(const std::string& sql) = 0;
   // While a batch waits, a second connection watches which sessions block it
-  // and terminates those idle in transaction for longer than
-  // `terminate_idle_after` (zero: never). Active sessions are never terminated.
-  virtual void set_blocker_policy(std::chrono::milliseconds terminate_idle_after) = 0;
+  // (looking early enough to see them within `lock_timeout`) and terminates
+  // those idle in transaction for longer than `terminate_idle_after` (zero:
+  // never). Active sessions are never terminated.
+  virtual void set_blocker_policy(std::chrono::milliseconds lock_timeout,
+                                  std::chrono::milliseconds terminate_idle_after) = 0;
   // The sessions that blocked the last batch, and those terminated since the
   // last call (each list is cleared by the call).
   virtual std::vector<Session> take_blockers() = 0;

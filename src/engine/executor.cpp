@@ -30,17 +30,11 @@ std::string first_line(const std::string& text) {
   return line;
 }
 
-std::string short_sql(const std::string& sql) {
-  std::string text = sql.substr(0, sql.find('\n'));
-  if (text.size() > 100) text = text.substr(0, 97) + "...";
-  return text;
-}
-
 }  // namespace
 
 Executor::Executor(Database& database, Reporter& reporter, const StateSql& state, ExecutionOptions options)
     : m_database(database), m_reporter(reporter), m_state(state), m_options(std::move(options)) {
-  m_database.set_blocker_policy(m_options.terminate_blockers_after);
+  m_database.set_blocker_policy(m_options.lock_timeout, m_options.terminate_blockers_after);
 }
 
 void Executor::check_interrupted() const {
@@ -100,7 +94,7 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
       throw Error(ExitCode::runtime,
                   fmt::format("revision {} was interrupted: {} of its {} statements completed; statement {} at {} "
                               "may or may not have taken effect:\n  {}",
-                              revision.id, first_step, steps.size(), first_step + 1, step.origin(), short_sql(step.sql)),
+                              revision.id, first_step, steps.size(), first_step + 1, step.origin(), query_summary(step.sql, 100)),
                   "check the database. If it did not take effect, run `migrate upgrade --resume` to run it again "
                   "and continue; if it did, run `migrate upgrade --skip-interrupted` to continue after it");
     }
@@ -222,7 +216,7 @@ std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const co
       throw Error(ExitCode::runtime,
                   fmt::format("{}: {} failed: {}", where, failed->sql.empty() ? failed->description : "statement",
                               first_line(error.what())) +
-                      (failed->sql.empty() ? std::string() : "\n  " + short_sql(failed->sql)),
+                      (failed->sql.empty() ? std::string() : "\n  " + query_summary(failed->sql, 100)),
                   batch.transactional ? "its transaction was rolled back and nothing of it was recorded; fix the "
                                         "SQL and run the command again"
                                       : "fix the cause and run the command again; `migrate status` shows the "

@@ -68,8 +68,7 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockO
                 "such as PgBouncer?): the migration lock cannot be held safely",
                 "connect migrate directly to PostgreSQL (or through a session-pooling port); see docs/locks.md");
   }
-  // State tables are created under the lock, so two first runs cannot race.
-  database.ensure_state();
+  // The holder row is written once the state tables exist (see write_holder).
   database.write_holder(options.holder);
 }
 

@@ -27,7 +27,7 @@ class OfflineDatabase : public Database {
   bool terminate(int) override { return false; }
   std::vector<Row> run(const Batch& batch) override;
   std::vector<Row> query(const std::string& sql) override;
-  void set_blocker_policy(std::chrono::milliseconds) override {}
+  void set_blocker_policy(std::chrono::milliseconds, std::chrono::milliseconds) override {}
   std::vector<Session> take_blockers() override { return {}; }
   std::vector<Session> take_terminated() override { return {}; }
   bool offline() const override { return true; }

@@ -33,6 +33,9 @@ class Reporter {
                                  std::chrono::milliseconds elapsed, bool finished) = 0;
 };
 
+// A query on one line, whitespace folded, cut to `max` characters.
+std::string query_summary(const std::string& query, size_t max = 120);
+
 // "pid 4242 (app v1 @10.0.0.7, idle in transaction for 12.0s): UPDATE users ..."
 std::string describe_session(const Session& session);
 

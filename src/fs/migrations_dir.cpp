@@ -38,7 +38,10 @@ std::vector<core::SourceFile> read_migrations(const std::string& dir) {
     std::ostringstream content;
     content << in.rdbuf();
     std::string shown = (stdfs::path(dir) / stdfs::relative(path, dir)).lexically_normal().string();
-    files.push_back({shown, content.str()});
+    std::string text = content.str();
+    // A UTF-8 byte order mark (some Windows editors write one) is not SQL.
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+    files.push_back({shown, std::move(text)});
   }
   if (error) throw usage_error(fmt::format("cannot read '{}': {}", dir, error.message()));
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });

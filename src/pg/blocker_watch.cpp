@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "pg/pg_database.hpp"
@@ -10,10 +12,11 @@ namespace migrate::pg {
 
 using std::chrono::milliseconds;
 
-// How long a batch runs before the watch starts looking: most batches finish
-// well before, and then no second connection is ever opened.
-static constexpr milliseconds k_first_look{50};
-static constexpr milliseconds k_interval{50};
+// How long a batch runs before the watch first looks, and then how often: a
+// quarter of lock_timeout, between 5 and 50 ms. Most batches finish before the
+// first look, and then no second connection is ever opened.
+static constexpr milliseconds k_shortest{5};
+static constexpr milliseconds k_longest{50};
 
 engine::Session session_from(const std::vector<std::optional<std::string>>& row, size_t first) {
   auto text = [&](size_t i) { return row[first + i].value_or(""); };
@@ -42,9 +45,10 @@ BlockerWatch::~BlockerWatch() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-void BlockerWatch::set_terminate_after(milliseconds after) {
+void BlockerWatch::set_policy(milliseconds lock_timeout, milliseconds terminate_after) {
   std::lock_guard<std::mutex> lock(m_mutex);
-  m_terminate_after = after;
+  m_terminate_after = terminate_after;
+  m_interval = std::clamp<milliseconds>(lock_timeout / 4, k_shortest, k_longest);
 }
 
 void BlockerWatch::begin(int pid) {
@@ -59,8 +63,9 @@ void BlockerWatch::begin(int pid) {
 }
 
 void BlockerWatch::end() {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::unique_lock<std::mutex> lock(m_mutex);
   m_pid = 0;
+  m_wake.wait(lock, [&] { return !m_polling; });
 }
 
 std::vector<engine::Session> BlockerWatch::take_blockers() {
@@ -80,17 +85,20 @@ void BlockerWatch::loop() {
       m_wake.wait(lock, [&] { return m_stop || m_pid != 0; });
       continue;
     }
-    auto due = m_since + k_first_look;
+    auto due = m_since + m_interval;
     if (std::chrono::steady_clock::now() < due) {
       m_wake.wait_until(lock, due);
       continue;
     }
     int pid = m_pid;
     milliseconds terminate_after = m_terminate_after;
+    m_polling = true;
     lock.unlock();
     poll(pid, terminate_after);
     lock.lock();
-    m_wake.wait_for(lock, k_interval, [&] { return m_stop || m_pid != pid; });
+    m_polling = false;
+    m_wake.notify_all();
+    m_wake.wait_for(lock, m_interval, [&] { return m_stop || m_pid != pid; });
   }
 }
 

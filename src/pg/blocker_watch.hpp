@@ -24,8 +24,12 @@ class BlockerWatch {
   BlockerWatch(std::string connection_string, std::string application_name);
   ~BlockerWatch();
 
-  void set_terminate_after(std::chrono::milliseconds after);
-  // Starts watching `pid` (the backend about to run a batch) / stops.
+  // Looks at a waiting batch early enough to see its blockers before
+  // `lock_timeout` ends it; terminates idle-in-transaction blockers older
+  // than `terminate_after` (zero: never).
+  void set_policy(std::chrono::milliseconds lock_timeout, std::chrono::milliseconds terminate_after);
+  // Starts watching `pid` (the backend about to run a batch) / stops; end()
+  // returns once a poll under way has finished, so its findings are kept.
   void begin(int pid);
   void end();
   std::vector<engine::Session> take_blockers();
@@ -42,9 +46,11 @@ class BlockerWatch {
   std::mutex m_mutex;
   std::condition_variable m_wake;
   bool m_stop = false;
+  bool m_polling = false;  // a poll is under way; end() waits for it
   int m_pid = 0;
   std::chrono::steady_clock::time_point m_since;
   std::chrono::milliseconds m_terminate_after{0};
+  std::chrono::milliseconds m_interval{50};
   std::vector<engine::Session> m_blockers;
   std::vector<engine::Session> m_terminated;
 };

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/connection_string.hpp"
 #include "core/sql_text.hpp"
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
@@ -96,7 +97,8 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     m_impl->connection = std::make_unique<pqxx::connection>(connection_string);
     m_impl->exec("SET application_name = " + quote_literal(application_name));
   } catch (const pqxx::broken_connection& error) {
-    throw Error(ExitCode::runtime, "cannot connect to the database: " + clean_message(error.what()),
+    throw Error(ExitCode::runtime,
+                "cannot connect to the database: " + core::redact_in_message(clean_message(error.what()), connection_string),
                 "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running");
   } catch (const pqxx::sql_error& error) {
     throw Error(ExitCode::runtime, "cannot set up the database session: " + clean_message(error.what()));
@@ -221,12 +223,15 @@ std::optional<engine::LockHolder> PgDatabase::lock_holder() {
 }
 
 void PgDatabase::write_holder(const engine::HolderInfo& info) {
+  const std::string table = m_impl->state.table("lock_holder");
   m_impl->exec(fmt::format(
-      "INSERT INTO {0} (lock_key, pid, backend_start, host, command, ci_job, started_at, heartbeat) "
-      "SELECT {1}, pid, backend_start, {2}, {3}, {4}, now(), now() FROM pg_stat_activity WHERE pid = pg_backend_pid() "
+      "DO $holder$ BEGIN IF to_regclass({0}) IS NOT NULL THEN "
+      "INSERT INTO {1} (lock_key, pid, backend_start, host, command, ci_job, started_at, heartbeat) "
+      "SELECT {2}, pid, backend_start, {3}, {4}, {5}, now(), now() FROM pg_stat_activity WHERE pid = pg_backend_pid() "
       "ON CONFLICT (lock_key) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, "
-      "host = EXCLUDED.host, command = EXCLUDED.command, ci_job = EXCLUDED.ci_job, started_at = now(), heartbeat = now()",
-      m_impl->state.table("lock_holder"), m_impl->key, quote_literal(info.host), quote_literal(info.command),
+      "host = EXCLUDED.host, command = EXCLUDED.command, ci_job = EXCLUDED.ci_job, started_at = now(), "
+      "heartbeat = now(); END IF; END $holder$",
+      quote_literal(table), table, m_impl->key, quote_literal(info.host), quote_literal(info.command),
       quote_literal(info.ci_job)));
 }
 
@@ -265,7 +270,7 @@ std::vector<engine::Database::Row> PgDatabase::run(const engine::Batch& batch) {
   size_t split = batch.result_of >= 0 ? static_cast<size_t>(batch.result_of) + 1 : statements.size();
   std::string first = "BEGIN;\n" + join_statements(statements, 0, split);
   std::string second = join_statements(statements, split, statements.size()) + "COMMIT;";
-  if (split == statements.size()) {
+  if (split == statements.size() && batch.result_of < 0) {
     first += second;
     second.clear();
   }
@@ -305,8 +310,9 @@ std::vector<engine::Database::Row> PgDatabase::query(const std::string& sql) {
   }
 }
 
-void PgDatabase::set_blocker_policy(std::chrono::milliseconds terminate_idle_after) {
-  m_impl->watch.set_terminate_after(terminate_idle_after);
+void PgDatabase::set_blocker_policy(std::chrono::milliseconds lock_timeout,
+                                    std::chrono::milliseconds terminate_idle_after) {
+  m_impl->watch.set_policy(lock_timeout, terminate_idle_after);
 }
 
 std::vector<Session> PgDatabase::take_blockers() { return m_impl->watch.take_blockers(); }

@@ -34,7 +34,8 @@ class PgDatabase : public engine::Database {
 
   std::vector<Row> run(const engine::Batch& batch) override;
   std::vector<Row> query(const std::string& sql) override;
-  void set_blocker_policy(std::chrono::milliseconds terminate_idle_after) override;
+  void set_blocker_policy(std::chrono::milliseconds lock_timeout,
+                          std::chrono::milliseconds terminate_idle_after) override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
 

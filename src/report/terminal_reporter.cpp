@@ -82,7 +82,7 @@ void TerminalReporter::lock_retry(const core::Step& step, int attempt, const std
                                   milliseconds backoff) {
   std::string text = fmt::format("{}: lock not granted within lock_timeout (attempt {}), retrying in {}",
                                  step.origin(), attempt, core::format_duration(backoff));
-  if (blockers.empty()) text += "\n    blocked by a session that finished before it could be named";
+  if (blockers.empty()) text += "\n    (the blocking session could not be identified before lock_timeout ended the attempt)";
   for (const auto& session : blockers) text += "\n    blocked by " + engine::describe_session(session);
   line(m_style.yellow("retry: ") + text);
 }

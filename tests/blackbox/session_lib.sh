@@ -51,7 +51,11 @@ migrate_bg() {
   shift
   "$MIGRATE_BIN" "$@" >"$out.out" 2>"$out.err" </dev/null &
   BG_PID=$!
-  on_exit kill -9 "$BG_PID"
+  on_exit kill_quietly "$BG_PID"
+}
+
+kill_quietly() {
+  kill -9 "$1" 2>/dev/null || true
 }
 
 # write_revision DIR ID PARENT UP [DOWN] [TRANSACTION]: one SQL revision file.

@@ -39,7 +39,7 @@ session_send app2 "BEGIN; SELECT count(*) FROM users;"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'v1-app' AND state = 'idle in transaction'"
 run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 50ms --retries 2
 assert_rc 1
-assert_err_contains "m1/a00000000001.sql:6: could not get a lock within lock_timeout 50ms after 3 attempts"
+assert_err_contains "m1/a00000000001.sql:7: could not get a lock within lock_timeout 50ms after 3 attempts"
 assert_err_contains "blocked by pid $(backend_pid_of "$url" v1-app) (v1-app"
 assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "nothing recorded"
 
@@ -96,10 +96,10 @@ write_revision m2 b00000000001 "" "SELECT pg_sleep(1);"
 write_revision m2 b00000000002 b00000000001 "CREATE TABLE after_freeze (id int);" "DROP TABLE after_freeze;"
 migrate_bg frozen --dir m2 --database-url "$url" upgrade
 frozen_pid=$BG_PID
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1)%' AND state = 'active' AND application_name LIKE 'migrate upgrade@%'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1)%' AND state = 'active' AND pid <> pg_backend_pid() AND application_name LIKE 'migrate upgrade@%'"
 kill -STOP "$frozen_pid"
 # Its statement finishes on the server; the stopped client keeps the session and the lock.
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name LIKE 'migrate upgrade@%' AND state = 'idle'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name LIKE 'migrate upgrade@%' AND application_name NOT LIKE '%(watch)' AND state = 'idle'"
 run_migrate --dir m2 --database-url "$url" upgrade --lock-wait 200ms
 assert_rc 5
 run_migrate --database-url "$url" lock clear
@@ -118,7 +118,7 @@ assert_eq "2" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "both
 url=$(new_db)
 write_revision m3 c00000000001 "" "SELECT pg_sleep(3);"
 migrate_bg active --dir m3 --database-url "$url" upgrade
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()"
 run_migrate --database-url "$url" lock clear --yes
 assert_rc 1
 assert_err_contains "is running a statement right now"

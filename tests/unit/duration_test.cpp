@@ -30,7 +30,7 @@ TEST_CASE("parse_duration: bad input is a usage error naming the flag") {
     auto error = migrate::test::error_from([&] { parse_duration(text, "--lock-wait"); });
     CHECK(error.code() == migrate::ExitCode::usage);
     CHECK(std::string(error.what()) == "--lock-wait: '" + text + "' is not a duration");
-    CHECK(error.hint() == "write durations like 500ms, 2s, 5m or 1h");
+    CHECK(error.hint() == "write durations like 500ms, 2s, 5m or 1h (at most a week)");
   }
 }
 

@@ -42,7 +42,7 @@ TEST_CASE("load_revisions: a duplicate id across formats") {
 
 TEST_CASE("load_revisions: a missing parent is named with its child") {
   CHECK(load_problems({sql_file("a"), sql_file("b", "a zzz")}) ==
-        Strings{"b.sql:1: parent 'zzz' of revision 'b' does not exist in this directory"});
+        Strings{"b.sql:2: parent 'zzz' of revision 'b' does not exist in this directory"});
 }
 
 TEST_CASE("load_revisions: a revision that is its own parent") {
@@ -95,7 +95,7 @@ TEST_CASE("load_revisions: problems of every file are reported together, file pr
       "b.sql:2: unknown header '-- migrate:parnets' (did you mean 'parents'?)",
       "c.yaml:3: 'operations' must be a list (each item starts with '- ')",
       "e.sql:1: duplicate revision id 'a' (also in a.sql:1)",
-      "d.sql:1: parent 'nope' of revision 'd' does not exist in this directory",
+      "d.sql:2: parent 'nope' of revision 'd' does not exist in this directory",
   };
   CHECK(load_problems(files) == expected);
 

@@ -189,7 +189,7 @@ TEST_CASE("parse_sql_revision: text after a section marker is refused") {
 
 TEST_CASE("parse_sql_revision: a file without an up section") {
   CHECK(problems_of("m/a.sql", "-- migrate:revision a\n-- migrate:down\nSELECT 1;\n") ==
-        Strings{"m/a.sql: no '-- migrate:up' section"});
+        Strings{"m/a.sql:1: no '-- migrate:up' section"});
 }
 
 TEST_CASE("parse_sql_revision: an empty up section is refused, on the marker's line") {

@@ -137,3 +137,20 @@ TEST_CASE("quote_literal: the quoted text parses back as one literal") {
     CHECK(migrate::core::syntax_error("SELECT " + quote_literal(value)) == "");
   }
 }
+
+TEST_CASE("split_statements: text that is not a statement is an error, never skipped") {
+  // libpg_query's scanner split leaves such text out of every piece.
+  try {
+    split_statements("SELECT 1;\nSELEC 2;\nSELECT 3;", 10);
+    FAIL("expected an error");
+  } catch (const std::runtime_error& error) {
+    CHECK(std::string(error.what()) == "line 11: not a statement PostgreSQL recognises: 'SELEC 2;'");
+  }
+  CHECK_THROWS_AS(split_statements("SELECT 1;\nfoo"), std::runtime_error);
+}
+
+TEST_CASE("parse_sql_revision: an unrecognisable statement is reported at load") {
+  auto problems = migrate::test::parse("a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\nSELEC 2;\n").problems;
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] == "a.sql:3: cannot split SQL: line 4: not a statement PostgreSQL recognises: 'SELEC 2;'");
+}

@@ -103,7 +103,7 @@ TEST_CASE("parse_yaml_revision: an unknown key suggests the closest key") {
 TEST_CASE("parse_yaml_revision: a misspelt operations key also reports the missing list") {
   CHECK(problems_of("r.yaml", "revision: r\noperation:\n  - sql: {up: SELECT 1}\n") ==
         Strings{"r.yaml:2: unknown key 'operation' (did you mean 'operations'?)",
-                "r.yaml: no 'operations' list"});
+                "r.yaml:1: no 'operations' list"});
 }
 
 TEST_CASE("parse_yaml_revision: malformed YAML is located by line") {
@@ -134,7 +134,7 @@ TEST_CASE("parse_yaml_revision: a file without a revision id") {
 }
 
 TEST_CASE("parse_yaml_revision: a file without operations") {
-  CHECK(problems_of("r.yaml", "revision: r\n") == Strings{"r.yaml: no 'operations' list"});
+  CHECK(problems_of("r.yaml", "revision: r\n") == Strings{"r.yaml:1: no 'operations' list"});
 }
 
 TEST_CASE("parse_yaml_revision: operations must be a list") {
@@ -144,7 +144,7 @@ TEST_CASE("parse_yaml_revision: operations must be a list") {
 
 TEST_CASE("parse_yaml_revision: an empty operations list is refused") {
   CHECK(problems_of("r.yaml", "revision: r\nparents: [a]\noperations: []\n") ==
-        Strings{"r.yaml:3: 'operations' is empty: the 'up' of this revision does nothing"});
+        Strings{"r.yaml:3: 'operations' is empty (only a merge revision may run nothing)"});
 }
 
 // As in the SQL format ("only a merge revision may run nothing"): a merge
