@@ -119,8 +119,13 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
   const long long total = done + std::stoll(*total_rows[0][0]);
 
   const auto start = std::chrono::steady_clock::now();
+  auto last_heartbeat = std::chrono::steady_clock::now();
   while (true) {
     check_interrupted();
+    if (std::chrono::steady_clock::now() - last_heartbeat > std::chrono::seconds(5)) {
+      m_database.heartbeat();
+      last_heartbeat = std::chrono::steady_clock::now();
+    }
     std::string lower = last.empty() ? "true" : fmt::format("({}) > ({})", keys, literal_list(last));
     // One statement: pick the next batch of keys, update those that still need
     // it, and save the new position, so a kill between batches loses nothing.

@@ -45,8 +45,14 @@ void Executor::check_interrupted() const {
 
 void Executor::run(const core::RevisionGraph& graph, const core::Plan& plan,
                    const std::vector<core::AppliedRevision>& applied) {
+  auto last_heartbeat = clock::now();
   for (const auto& planned : plan) {
     check_interrupted();
+    // The holder row's heartbeat tells `lock status` readers the run is alive.
+    if (clock::now() - last_heartbeat > std::chrono::seconds(5)) {
+      m_database.heartbeat();
+      last_heartbeat = clock::now();
+    }
     const core::Revision& revision = graph.get(planned.id);
     auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == planned.id; });
     run_revision(revision, planned.phase, record == applied.end() ? nullptr : &*record);

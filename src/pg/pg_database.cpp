@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "core/connection_string.hpp"
@@ -128,11 +130,25 @@ std::vector<core::AppliedRevision> PgDatabase::read_applied() {
                               state.schema(), version, engine::k_state_layout_version),
                   "upgrade migrate to the version that last wrote this database");
   }
+  // A table written by an older layout lacks newer columns until the next
+  // command that changes the database adds them: read what is there.
+  std::set<std::string> present;
+  for (const auto& row : m_impl->exec(fmt::format(
+           "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass({}) AND attnum > 0 AND NOT attisdropped",
+           quote_literal(state.table("revisions")))))
+    present.insert(row[0].c_str());
+  auto column = [&](const char* name, const char* expression, const char* missing) {
+    return present.count(name) ? std::string(expression) : std::string(missing);
+  };
   auto result = m_impl->exec(fmt::format(
-      "SELECT id, array_to_string(parents, ' '), message, checksum, phase, "
-      "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by, duration_ms, "
-      "tool_version, source, path, coalesce(running_phase, ''), steps_done, note FROM {} ORDER BY applied_at, id",
-      state.table("revisions")));
+      "SELECT id, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {} ORDER BY {}, id",
+      column("parents", "array_to_string(parents, ' ')", "''"), column("message", "message", "''"),
+      column("checksum", "checksum", "''"), column("phase", "phase", "'complete'"),
+      column("applied_at", "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", "''"),
+      column("applied_by", "applied_by", "''"), column("duration_ms", "duration_ms", "0"),
+      column("tool_version", "tool_version", "''"), column("source", "source", "''"), column("path", "path", "''"),
+      column("running_phase", "coalesce(running_phase, '')", "''"), column("steps_done", "steps_done", "0"),
+      column("note", "note", "''"), state.table("revisions"), present.count("applied_at") ? "applied_at" : "1"));
   std::vector<core::AppliedRevision> applied;
   applied.reserve(result.size());
   for (const auto& row : result) {
