@@ -23,6 +23,8 @@ PACKAGES=(
   postgresql-15
   postgresql-client-15
   postgresql-contrib
+  # the transaction-pooling test (tests/blackbox/test_pgbouncer.sh)
+  pgbouncer
   # man page
   help2man
   # the Alembic side of the demo and the comparison benchmarks

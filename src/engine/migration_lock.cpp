@@ -28,13 +28,25 @@ static std::string holder_text(const std::optional<LockHolder>& holder) {
   return text;
 }
 
+static Error pooled_connection_error() {
+  return Error(ExitCode::runtime,
+               "the database connection changes backend between statements (a transaction-pooling proxy such "
+               "as PgBouncer?): the migration lock cannot be held safely",
+               "connect migrate directly to PostgreSQL (or through a session-pooling port); see docs/locks.md");
+}
+
 MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockOptions& options)
     : m_database(database) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   auto next_report = start;
   std::chrono::milliseconds pause(20);
+  // Behind a transaction-pooling proxy (PgBouncer), consecutive statements of
+  // one client session land on different backends, so a session lock would be
+  // taken on one backend and "released" on another. Look before locking, so
+  // that no lock is left behind on a pooled backend, and again after.
   int pid_before = database.backend_pid();
+  if (database.backend_pid() != pid_before) throw pooled_connection_error();
   while (!database.try_lock()) {
     auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
     if (waited >= options.wait) {
@@ -52,21 +64,11 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockO
     std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(pause, left));
     pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
   }
-  // Behind a transaction-pooling proxy (PgBouncer), consecutive statements of
-  // one client session land on different backends, so a session lock would be
-  // taken on one backend and "released" on another.
   int pid_after = database.backend_pid();
   auto holder = database.lock_holder();
   if (pid_before != pid_after || !holder || holder->session.pid != pid_after) {
-    try {
-      database.unlock();
-    } catch (...) {
-      // The lock may sit on another backend; its session ends with the pool's.
-    }
-    throw Error(ExitCode::runtime,
-                "the database connection changes backend between statements (a transaction-pooling proxy "
-                "such as PgBouncer?): the migration lock cannot be held safely",
-                "connect migrate directly to PostgreSQL (or through a session-pooling port); see docs/locks.md");
+    database.unlock();
+    throw pooled_connection_error();
   }
   // The holder row is written once the state tables exist (see write_holder).
   database.write_holder(options.holder);
