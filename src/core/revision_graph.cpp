@@ -166,32 +166,29 @@ std::vector<std::string> RevisionGraph::children(const std::string& id) const {
   return ids;
 }
 
-std::vector<bool> RevisionGraph::closure_up(const std::vector<std::string>& ids) const {
-  std::vector<bool> in(size(), false);
-  std::vector<size_t> stack;
-  for (const auto& id : ids) stack.push_back(position(id));
+// Marks `ids` and everything reachable from them along `edges`.
+static std::vector<bool> reachable(const std::vector<std::vector<size_t>>& edges, std::vector<size_t> stack) {
+  std::vector<bool> in(edges.size(), false);
   while (!stack.empty()) {
     size_t node = stack.back();
     stack.pop_back();
     if (in[node]) continue;
     in[node] = true;
-    for (size_t parent : m_parents[node]) stack.push_back(parent);
+    for (size_t next : edges[node]) stack.push_back(next);
   }
   return in;
 }
 
+std::vector<bool> RevisionGraph::closure_up(const std::vector<std::string>& ids) const {
+  std::vector<size_t> start;
+  for (const auto& id : ids) start.push_back(position(id));
+  return reachable(m_parents, std::move(start));
+}
+
 std::vector<bool> RevisionGraph::closure_down(const std::vector<std::string>& ids) const {
-  std::vector<bool> in(size(), false);
-  std::vector<size_t> stack;
-  for (const auto& id : ids) stack.push_back(position(id));
-  while (!stack.empty()) {
-    size_t node = stack.back();
-    stack.pop_back();
-    if (in[node]) continue;
-    in[node] = true;
-    for (size_t child : m_children[node]) stack.push_back(child);
-  }
-  return in;
+  std::vector<size_t> start;
+  for (const auto& id : ids) start.push_back(position(id));
+  return reachable(m_children, std::move(start));
 }
 
 std::vector<std::string> RevisionGraph::matching_prefix(const std::string& prefix) const {
