@@ -36,8 +36,7 @@ struct Revision {
   RevisionFormat format = RevisionFormat::sql;
   bool transactional = true;
   std::string statement_timeout;  // "" = the run's default
-  std::string content;            // the file, as read
-  std::string checksum;           // see checksum.hpp
+  std::string content;            // the file, as read (core::checksum(content) when needed)
 
   // SQL format
   SqlSection up, contract, down;

@@ -60,7 +60,6 @@ std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileP
   }
   auto revision = *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
                                                   : parse_yaml_revision(file, problems);
-  if (revision) revision->checksum = checksum(file.content);
   return revision;
 }
 

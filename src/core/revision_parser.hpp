@@ -15,7 +15,7 @@ namespace migrate::core {
 std::optional<RevisionFormat> format_of(const std::string& path);
 
 // Returns the revision, or nullopt when the file had problems (appended to
-// `problems`). The checksum is filled in.
+// `problems`).
 std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems);
 
 std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<FileProblem>& problems);

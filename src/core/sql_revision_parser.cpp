@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <string_view>
 
 #include "core/duration.hpp"
 #include "core/revision_parser.hpp"
@@ -18,9 +19,9 @@ const std::vector<std::string> k_header_keys = {"revision", "parents", "message"
                                                 "statement-timeout"};
 const std::vector<std::string> k_sections = {"up", "contract", "down"};
 
-std::string trim(const std::string& text) {
+std::string_view trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return {};
+  if (begin == std::string_view::npos) return {};
   size_t end = text.find_last_not_of(" \t\r");
   return text.substr(begin, end - begin + 1);
 }
@@ -60,15 +61,16 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
   while (pos <= text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    std::string raw = text.substr(pos, end - pos);
+    // Views into the file: most lines are copied only into their section.
+    std::string_view raw(text.data() + pos, end - pos);
     ++line_number;
-    std::string line = trim(raw);
+    std::string_view line = trim(raw);
 
     if (line.compare(0, k_marker.size(), k_marker) == 0) {
-      std::string rest = line.substr(k_marker.size());
+      std::string_view rest = line.substr(k_marker.size());
       size_t space = rest.find_first_of(" \t");
-      std::string key = rest.substr(0, space);
-      std::string value = space == std::string::npos ? std::string() : trim(rest.substr(space));
+      std::string key(rest.substr(0, space));
+      std::string value(space == std::string_view::npos ? std::string_view() : trim(rest.substr(space)));
       if (is_known(k_sections, key)) {
         if (!value.empty())
           problem(line_number, fmt::format("unexpected text after '-- migrate:{}'", key));

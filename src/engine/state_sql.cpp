@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/checksum.hpp"
 #include "core/sql_text.hpp"
 
 namespace migrate::engine {
@@ -88,7 +89,7 @@ std::string StateSql::record(const core::Revision& revision, core::AppliedPhase 
       "EXCLUDED.phase, running_phase = NULL, steps_done = 0, checksum = EXCLUDED.checksum, duration_ms = "
       "{0}.duration_ms + EXCLUDED.duration_ms, note = EXCLUDED.note",
       table("revisions"), quote_literal(revision.id), text_array(revision.parents), quote_literal(revision.message),
-      quote_literal(revision.checksum), quote_literal(core::to_string(phase)), k_applied_by,
+      quote_literal(core::checksum(revision.content)), quote_literal(core::to_string(phase)), k_applied_by,
       duration_ms >= 0 ? std::to_string(duration_ms) : std::string(k_duration),
       quote_literal(tool_version), quote_literal(source), quote_literal(revision.path),
       quote_literal(revision.content), quote_literal(note));
@@ -102,7 +103,7 @@ std::string StateSql::mark_in_progress(const core::Revision& revision, core::Pha
       "now(), {7}, {8}, {9}, {10}, {11}) ON CONFLICT (id) DO UPDATE SET phase = 'in_progress', running_phase = "
       "EXCLUDED.running_phase, steps_done = EXCLUDED.steps_done",
       table("revisions"), quote_literal(revision.id), text_array(revision.parents), quote_literal(revision.message),
-      quote_literal(revision.checksum), quote_literal(core::to_string(running_phase)), steps_done, k_applied_by,
+      quote_literal(core::checksum(revision.content)), quote_literal(core::to_string(running_phase)), steps_done, k_applied_by,
       quote_literal(tool_version), quote_literal(source), quote_literal(revision.path),
       quote_literal(revision.content));
 }
@@ -122,7 +123,7 @@ std::string StateSql::forget(const std::string& id) const {
 
 std::string StateSql::update_checksum(const core::Revision& revision, const std::string& note) const {
   return fmt::format("UPDATE {} SET checksum = {}, content = {}, path = {}, note = {} WHERE id = {}",
-                     table("revisions"), quote_literal(revision.checksum), quote_literal(revision.content),
+                     table("revisions"), quote_literal(core::checksum(revision.content)), quote_literal(revision.content),
                      quote_literal(revision.path), quote_literal(note), quote_literal(revision.id));
 }
 

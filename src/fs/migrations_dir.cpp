@@ -37,7 +37,8 @@ std::vector<core::SourceFile> read_migrations(const std::string& dir) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
-    std::string shown = (stdfs::path(dir) / stdfs::relative(path, dir)).lexically_normal().string();
+    // The iterator's paths start with `dir` as given; show them as they are.
+    std::string shown = path.string();
     std::string text = content.str();
     // A UTF-8 byte order mark (some Windows editors write one) is not SQL.
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);

@@ -52,7 +52,7 @@ TEST_CASE("parse_revision: fills the checksum of the file content") {
   const std::string content = migrate::test::sql_text("a1");
   auto parsed = parse("a1.sql", content);
   REQUIRE(parsed.revision);
-  CHECK(parsed.revision->checksum == migrate::core::checksum(content));
+  CHECK(parsed.revision->content == content);
 }
 
 TEST_CASE("parse_sql_revision: without parents the revision is a root, transactional by default") {
@@ -97,7 +97,7 @@ TEST_CASE("parse_sql_revision: CRLF files parse like LF files") {
   CHECK(crlf.revision->id == "a");
   CHECK(crlf.revision->parents == Strings{"p"});
   CHECK(crlf.revision->up.first_line == 4);
-  CHECK(crlf.revision->checksum == lf.revision->checksum);
+  CHECK(migrate::core::checksum(crlf.revision->content) == migrate::core::checksum(lf.revision->content));
 }
 
 TEST_CASE("parse_sql_revision: comments before '-- migrate:up' are allowed") {

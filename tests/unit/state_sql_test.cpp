@@ -18,7 +18,6 @@ Revision revision_named(const std::string& id) {
   revision.message = "add names";
   revision.path = "m/" + id + ".sql";
   revision.content = "-- migrate:up\nSELECT 1;\n";
-  revision.checksum = migrate::core::checksum(revision.content);
   return revision;
 }
 
@@ -76,7 +75,7 @@ TEST_CASE("StateSql::record: every value is a quoted literal") {
         "applied_at, applied_by, duration_ms, tool_version, source, path, content, note) VALUES "
         "('a1', "
         "ARRAY['p1','p2']::text[], 'add names', '" +
-            revision.checksum +
+            migrate::core::checksum(revision.content) +
             "', 'complete', NULL, 0, now(), "
             "current_user || '@' || coalesce(host(inet_client_addr()), 'local'), 1234, '0.1.0', "
             "'v2.0.0', "
@@ -119,7 +118,7 @@ TEST_CASE("StateSql::mark_in_progress: the running phase and steps done") {
   std::string sql = StateSql("migrate").mark_in_progress(revision, Phase::expand, 3, "v2", "0.1.0");
   CHECK_THAT(sql, Catch::StartsWith("INSERT INTO \"migrate\".\"revisions\" "));
   CHECK_THAT(sql, Catch::Contains("VALUES ('a''1', ARRAY['p1','p2']::text[], 'add names', '" +
-                                  revision.checksum + "', 'in_progress', 'expand', 3, now(), "));
+                                  migrate::core::checksum(revision.content) + "', 'in_progress', 'expand', 3, now(), "));
   CHECK_THAT(
       sql, Catch::EndsWith("ON CONFLICT (id) DO UPDATE SET phase = 'in_progress', running_phase = "
                            "EXCLUDED.running_phase, steps_done = EXCLUDED.steps_done"));
@@ -139,7 +138,7 @@ TEST_CASE("StateSql: updates, forgetting and events") {
         "'pid 42''s lock')");
   Revision revision = revision_named("a1");
   CHECK(state.update_checksum(revision, "accepted") ==
-        "UPDATE \"migrate\".\"revisions\" SET checksum = '" + revision.checksum +
+        "UPDATE \"migrate\".\"revisions\" SET checksum = '" + migrate::core::checksum(revision.content) +
             "', content = '-- migrate:up\nSELECT 1;\n', path = 'm/a1.sql', note = 'accepted' WHERE "
             "id = 'a1'");
   for (const auto& sql :

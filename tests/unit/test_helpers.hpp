@@ -114,7 +114,7 @@ inline core::AppliedRevision applied_from(const core::RevisionGraph& graph, cons
   record.id = id;
   record.parents = revision.parents;
   record.message = revision.message;
-  record.checksum = revision.checksum;
+  record.checksum = core::checksum(revision.content);
   record.phase = phase;
   record.applied_at = "2026-11-20 10:00:00+00";
   record.applied_by = "deploy@10.0.0.7";
