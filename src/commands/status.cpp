@@ -1,6 +1,6 @@
 // status: where the database is, what is pending, unknown, changed, expanded
 // or in progress, and who holds the lock. Exit 3 for unknown revisions, 6 for
-// changed files, 0 when consistent.
+// changed files, 1 for an interrupted run, 0 when consistent.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -27,8 +27,12 @@ int run_status(cli::Context& context) {
   std::vector<core::AppliedRevision> applied = database->read_applied();
   core::Status status = core::compute_status(graph, applied);
   std::optional<engine::LockHolder> holder = database->lock_holder();
+  // A revision in progress while nobody holds the lock was interrupted: the
+  // database is not in a state a deploy should go ahead on.
+  bool interrupted = !status.in_progress.empty() && !holder;
   int code = !status.unknown.empty() ? static_cast<int>(ExitCode::unknown_revisions)
              : !status.changed.empty() ? static_cast<int>(ExitCode::checksum_mismatch)
+             : interrupted             ? static_cast<int>(ExitCode::runtime)
                                        : 0;
 
   if (context.json()) {
@@ -67,12 +71,16 @@ int run_status(cli::Context& context) {
     print_list(out, graph, status.expanded);
   }
   if (!status.in_progress.empty()) {
-    out << style.yellow(fmt::format("{:<10} {} interrupted or running\n", "progress", status.in_progress.size()));
+    out << style.yellow(fmt::format("{:<10} {} {}\n", "progress", status.in_progress.size(),
+                                    interrupted ? "interrupted (no run holds the lock)" : "running"));
     for (const auto& id : status.in_progress) {
       auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == id; });
       out << fmt::format("    {}  {} phase, {} step{} done\n", id, record->running_phase, record->steps_done,
                          record->steps_done == 1 ? "" : "s");
     }
+    if (interrupted)
+      out << "           run the same command again (`migrate upgrade`, `contract` or `downgrade`): it resumes, "
+             "or says which statement to check\n";
   }
   if (!status.changed.empty()) {
     out << style.red(fmt::format("{:<10} {} applied file{} changed since applied\n", "changed", status.changed.size(),

@@ -21,7 +21,7 @@ std::string sql_revision_template(const std::string& id, const std::vector<std::
                                   const std::string& message) {
   return fmt::format(
       "-- migrate:revision {}\n"
-      "-- migrate:parents {}\n"
+      "-- migrate:parents{}\n"
       "-- migrate:message {}\n"
       "-- migrate:transaction on\n"
       "\n"
@@ -33,7 +33,7 @@ std::string sql_revision_template(const std::string& id, const std::vector<std::
       "\n"
       "-- migrate:down\n"
       "-- Statements that undo `up` (run by `migrate downgrade`).\n",
-      id, fmt::join(parents, " "), message);
+      id, parents.empty() ? std::string() : fmt::format(" {}", fmt::join(parents, " ")), message);
 }
 
 // A JSON string is a valid YAML double-quoted scalar, whatever it holds.

@@ -131,7 +131,10 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
     // it, and save the new position, so a kill between batches loses nothing.
     std::string batch_sql = fmt::format(
         "WITH b AS (SELECT {keys} FROM {table} WHERE {lower} AND ({keys}) <= ({upper}) ORDER BY {keys} LIMIT {limit}), "
-        "u AS (UPDATE {table} SET {set} WHERE ({keys}) IN (SELECT {keys} FROM b){where} RETURNING 1), "
+        "e AS (SELECT {keys} FROM b ORDER BY {keys} DESC LIMIT 1), "
+        // A key range, not `IN (SELECT ...)`: the new columns have no
+        // statistics yet, and the planner would scan the whole table per batch.
+        "u AS (UPDATE {table} SET {set} WHERE {lower} AND ({keys}) <= (SELECT {keys} FROM e){where} RETURNING 1), "
         "l AS (SELECT {last_key} AS k FROM b ORDER BY {keys_b} DESC LIMIT 1), "
         "s AS (INSERT INTO {progress} (revision, step, last_key, rows_done, finished, updated_at) "
         "SELECT {rev}, {step}, l.k, {done} + (SELECT count(*) FROM b), false, now() FROM l "

@@ -131,14 +131,33 @@ void Executor::run_in_one_transaction(const core::Revision& revision, core::Phas
 void Executor::run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
                                 int first_step, clock::time_point start) {
   m_database.run({{m_state.mark_in_progress(revision, phase, first_step, m_options.source, m_options.tool_version)}, true});
-  for (int i = first_step; i < static_cast<int>(steps.size()); ++i) {
+  auto groups_with = [&](size_t k) {
+    return k < steps.size() && steps[k].kind == core::Step::Kind::statement && steps[k].transactional;
+  };
+  for (int i = first_step; i < static_cast<int>(steps.size());) {
     check_interrupted();
     const core::Step& step = steps[static_cast<size_t>(i)];
     if (step.kind == core::Step::Kind::backfill) {
       run_backfill(revision, step, i);
       m_database.run({{m_state.set_progress(revision.id, i + 1)}, true});
-    } else {
+      ++i;
+    } else if (!step.transactional) {
       run_statement(revision, step, {m_state.set_progress(revision.id, i + 1)});
+      ++i;
+    } else {
+      // Consecutive transactional steps commit together, so that what they
+      // create appears at once: new columns never exist without the trigger
+      // that keeps them in sync.
+      size_t end = static_cast<size_t>(i);
+      while (groups_with(end)) ++end;
+      std::vector<core::Step> group(steps.begin() + i, steps.begin() + static_cast<long>(end));
+      Batch batch;
+      batch.statements = timeouts(revision, true);
+      const int first_statement = static_cast<int>(batch.statements.size());
+      for (const auto& member : group) batch.statements.push_back(member.sql);
+      batch.statements.push_back(m_state.set_progress(revision.id, static_cast<int>(end)));
+      run_with_retry(batch, step, first_statement, &group);
+      i = static_cast<int>(end);
     }
   }
   std::vector<std::string> finish;

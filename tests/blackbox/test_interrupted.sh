@@ -19,13 +19,16 @@ interrupt_run() {
   wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(2)%' AND pid <> pg_backend_pid()"
   kill -9 "$BG_PID"
   wait "$BG_PID" 2>/dev/null || true
+  # Its backend finishes the statement, finds the client gone and ends, releasing the lock.
+  wait_until "$url" "SELECT count(*) = 0 FROM pg_locks WHERE locktype = 'advisory'" 100
 }
 
 # --- refused, then --resume re-runs the interrupted statement ----------------
 url=$(new_db)
 interrupt_run "$url"
 run_migrate --dir m1 --database-url "$url" status
-assert_rc 0
+assert_rc 1
+assert_out_contains "1 interrupted (no run holds the lock)"
 assert_out_contains "e00000000001  expand phase, 1 step done"
 run_migrate --dir m1 --database-url "$url" --json status
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["in_progress"] == [{"id": "e00000000001", "phase": "expand", "steps_done": 1}], d' <<<"$OUT" \
