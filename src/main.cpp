@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
 #include "core/error.hpp"
@@ -43,13 +44,20 @@ int main(int argc, char** argv) {
     print_error(e.what(), "see `migrate --help`");
     return static_cast<int>(migrate::ExitCode::usage);
   }
+  // With --json, a failure is also one JSON object on stdout, so that
+  // pipelines reading stdout always get something to parse.
+  auto fail = [&](const std::string& message, const std::string& hint, migrate::ExitCode code) {
+    print_error(message, hint);
+    if (app.json())
+      std::cout << nlohmann::json{{"error", message}, {"hint", hint}, {"exit_code", static_cast<int>(code)}}.dump(2)
+                << '\n';
+    return static_cast<int>(code);
+  };
   try {
     return app.run();
   } catch (const migrate::Error& e) {
-    print_error(e.what(), e.hint());
-    return static_cast<int>(e.code());
+    return fail(e.what(), e.hint(), e.code());
   } catch (const std::exception& e) {
-    print_error(e.what(), "this is unexpected; please report it with the command you ran");
-    return static_cast<int>(migrate::ExitCode::runtime);
+    return fail(e.what(), "this is unexpected; please report it with the command you ran", migrate::ExitCode::runtime);
   }
 }

@@ -21,10 +21,19 @@ struct App::Options {
 
 namespace {
 
-void add_run_options(CLI::App* command, RunOptions& run) {
+// Options of every command that changes the database.
+void add_lock_options(CLI::App* command, RunOptions& run) {
   command->add_option("--lock-wait", run.lock_wait,
                       "How long to wait for the migration lock before giving up with exit 5 (e.g. 30s, 5m)")
       ->capture_default_str();
+  command->add_flag("--ignore-unknown", run.ignore_unknown,
+                    "Proceed although the database holds revisions the files do not know (recorded; emergencies only)");
+  command->add_flag("--sql", run.sql, "Print the SQL that would run, touching nothing");
+}
+
+// Options of the commands that run revisions (upgrade, downgrade, contract).
+void add_execution_options(CLI::App* command, RunOptions& run) {
+  add_lock_options(command, run);
   command->add_option("--lock-timeout", run.lock_timeout,
                       "lock_timeout for each DDL step: the longest the application can queue behind it")
       ->capture_default_str();
@@ -39,11 +48,16 @@ void add_run_options(CLI::App* command, RunOptions& run) {
                       "Terminate sessions idle in transaction for longer than this that block a step (off by default)");
   command->add_option("--batch-size", run.batch_size, "Rows per backfill batch")->capture_default_str();
   command->add_option("--batch-pause", run.batch_pause, "Pause between backfill batches")->capture_default_str();
+  command->add_flag("--resume", run.resume,
+                    "Re-run the statement an interrupted non-transactional revision stopped at, then continue");
+  command->add_flag("--skip-interrupted", run.skip_interrupted,
+                    "Take the interrupted statement as done and continue after it");
+}
+
+// Where the files come from, recorded with each revision applied or stamped.
+void add_source_option(CLI::App* command, RunOptions& run) {
   command->add_option("--source", run.source,
                       "Where these files come from, recorded with each revision (default: MIGRATE_SOURCE or git describe)");
-  command->add_flag("--ignore-unknown", run.ignore_unknown,
-                    "Proceed although the database holds revisions the files do not know (recorded; emergencies only)");
-  command->add_flag("--sql", run.sql, "Print the SQL that would run, touching nothing");
 }
 
 }  // namespace
@@ -86,28 +100,26 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
 
   auto* upgrade = m_app.add_subcommand("upgrade", "Apply pending revisions (the expand phase) up to TARGET");
   upgrade->add_option("target", o.upgrade.target, "head (default), heads, a revision id or prefix, or +N");
-  add_run_options(upgrade, o.upgrade.run);
-  upgrade->add_flag("--resume", o.upgrade.run.resume,
-                    "Re-run the statement an interrupted non-transactional revision stopped at, then continue");
-  upgrade->add_flag("--skip-interrupted", o.upgrade.run.skip_interrupted,
-                    "Take the interrupted statement as done and continue after it");
+  add_execution_options(upgrade, o.upgrade.run);
+  add_source_option(upgrade, o.upgrade.run);
   bind(upgrade, "upgrade", [&o](Context& c) { return run_upgrade(c, o.upgrade); });
 
   auto* downgrade = m_app.add_subcommand("downgrade", "Undo applied revisions down to TARGET");
   downgrade->add_option("target", o.downgrade.target, "A revision id or prefix (kept), base, or -N")->required();
-  add_run_options(downgrade, o.downgrade.run);
+  add_execution_options(downgrade, o.downgrade.run);
   bind(downgrade, "downgrade", [&o](Context& c) { return run_downgrade(c, o.downgrade); });
 
   auto* contract = m_app.add_subcommand("contract", "Run the contract phase of expanded revisions, oldest first");
   contract->add_option("target", o.contract.target, "Contract up to this revision (default: all expanded)");
-  add_run_options(contract, o.contract.run);
+  add_execution_options(contract, o.contract.run);
   bind(contract, "contract", [&o](Context& c) { return run_contract(c, o.contract); });
 
   auto* stamp = m_app.add_subcommand("stamp", "Record revisions as applied (or not) without running them");
   stamp->add_option("target", o.stamp.target, "head, heads, base, or a revision id or prefix");
   stamp->add_option("--update-checksum", o.stamp.update_checksum,
                     "Accept the changed file of this applied revision (recorded); repeat for several");
-  add_run_options(stamp, o.stamp.run);
+  add_lock_options(stamp, o.stamp.run);
+  add_source_option(stamp, o.stamp.run);
   bind(stamp, "stamp", [&o](Context& c) { return run_stamp(c, o.stamp); });
 
   auto* status = m_app.add_subcommand("status", "Where the database is: applied, pending, unknown, changed, lock");
@@ -143,6 +155,8 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
 }
 
 void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
+
+bool App::json() const { return m_options->global.json; }
 
 int App::run() {
   Context context(m_options->global, m_command);

@@ -20,6 +20,8 @@ class App {
   // Runs the chosen command and returns its exit code.
   int run();
   CLI::App& cli() { return m_app; }
+  // Whether --json was given (errors are then also printed as JSON on stdout).
+  bool json() const;
 
  private:
   struct Options;

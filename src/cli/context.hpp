@@ -43,6 +43,8 @@ class Context {
   const engine::StateSql& state_sql() const { return m_state; }
 
   engine::Reporter& reporter() { return *m_reporter; }
+  // Progress would describe work that only prints (`--sql`): keep stderr for errors.
+  void silence_progress() { m_reporter->set_verbosity(report::Verbosity::quiet); }
   const report::Style& out_style() const { return m_out_style; }
   std::ostream& out() const;
 

@@ -61,6 +61,7 @@ Mutation::Mutation(cli::Context& context, const RunOptions& options, const core:
     : m_context(context), m_options(options), m_graph(graph), m_execution(execution_options(context, options)) {
   auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
   if (options.sql) {
+    context.silence_progress();
     if (context.database_given()) m_connection = context.connect();
     m_offline = std::make_unique<engine::OfflineDatabase>(context.out(), m_connection.get(),
                                                          context.state_sql().ensure_layout());
@@ -94,13 +95,26 @@ Mutation::Mutation(cli::Context& context, const RunOptions& options, const core:
 }
 
 void Mutation::check(const core::Plan& plan) {
+  std::vector<FileProblem> no_way_back;
+  for (const auto& planned : plan) {
+    const core::Revision& revision = m_graph.get(planned.id);
+    bool undo = planned.phase == core::Phase::rollback || planned.phase == core::Phase::down;
+    if (undo && revision.format == core::RevisionFormat::sql && !revision.down.present)
+      no_way_back.push_back({revision.path, 1,
+                             fmt::format("revision {} has no '-- migrate:down' section, so it cannot be reverted",
+                                         revision.id)});
+  }
+  if (!no_way_back.empty())
+    throw Error(ExitCode::usage, InvalidFilesError(no_way_back).what(),
+                "nothing was changed. Add a '-- migrate:down' section (empty when there is nothing to undo), or "
+                "move the record only with `migrate stamp`");
   check_plan_sql(m_graph, plan);
   std::vector<core::LintFinding> errors;
   for (const auto& planned : plan) {
     if (planned.phase != core::Phase::expand) continue;
     for (auto& finding : core::lint_revision(m_graph.get(planned.id))) {
       if (finding.severity == core::Severity::error) errors.push_back(std::move(finding));
-      else m_context.reporter().warning(core::format_finding(finding));
+      else m_context.reporter().info(core::format_finding(finding));
     }
   }
   if (!errors.empty()) throw core::LintError(errors);

@@ -39,7 +39,7 @@ int run_stamp(cli::Context& context, const StampOptions& options) {
     }
     if (!plan.record.empty() || !plan.forget.empty())
       batch.statements.push_back(state.event("stamp", options.target,
-                                             fmt::format("recorded {}; forgot {}", fmt::join(plan.record, " "),
+                                             fmt::format("recorded [{}]; forgot [{}]", fmt::join(plan.record, " "),
                                                          fmt::join(plan.forget, " "))));
     recorded = plan.record;
     forgotten = plan.forget;

@@ -43,7 +43,6 @@ std::string yaml_revision_template(const std::string& id, const std::vector<std:
                                    const std::string& message) {
   std::string parent_list = parents.empty() ? "[]" : fmt::format("[{}]", fmt::join(parents, ", "));
   return fmt::format(
-      "# yaml-language-server: $schema=../schemas/revision.schema.json\n"
       "revision: {}\n"
       "parents: {}\n"
       "message: {}\n"

@@ -40,8 +40,13 @@ Status compute_status(const RevisionGraph& graph, const std::vector<AppliedRevis
 
 AppliedPhases known_phases(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied) {
   AppliedPhases phases;
-  for (const auto& record : applied)
-    if (graph.contains(record.id)) phases.emplace(record.id, record.phase);
+  for (const auto& record : applied) {
+    if (!graph.contains(record.id)) continue;
+    // An interrupted contract is still an expanded revision to plan with, so
+    // that `contract` picks it up again and `upgrade` leaves it alone.
+    bool contracting = record.phase == AppliedPhase::in_progress && record.running_phase == to_string(Phase::contract);
+    phases.emplace(record.id, contracting ? AppliedPhase::expanded : record.phase);
+  }
   return phases;
 }
 

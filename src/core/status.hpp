@@ -28,7 +28,8 @@ struct Status {
 
 Status compute_status(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied);
 
-// The phases of applied revisions the files know, for planning.
+// The phases of applied revisions the files know, for planning. A revision
+// interrupted during its contract phase counts as expanded.
 AppliedPhases known_phases(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied);
 
 // The database holds revisions the files lack (exit 3).

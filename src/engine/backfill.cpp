@@ -63,6 +63,37 @@ std::vector<std::string> parse_text_array(const std::string& text) {
 
 }  // namespace
 
+std::vector<std::string> Executor::primary_key(const core::Backfill& spec) {
+  auto rows = m_database.query(fmt::format(
+      "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+      "WHERE i.indrelid = to_regclass({}) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)",
+      quote_literal(quote_ident(spec.schema) + "." + quote_ident(spec.table))));
+  std::vector<std::string> key;
+  for (const auto& row : rows) key.push_back(*row[0]);
+  return key;
+}
+
+Error Executor::no_primary_key(const core::Step& step) {
+  return Error(ExitCode::runtime,
+               fmt::format("{}: table {}.{} has no primary key, so its backfill cannot walk it in batches; nothing of "
+                           "this revision was run",
+                           step.origin(), step.backfill->schema, step.backfill->table),
+               "add a primary key to the table first, or fill it yourself with a `sql` operation");
+}
+
+void Executor::check_backfill_keys(const std::vector<core::Step>& steps) {
+  if (m_database.offline()) return;
+  for (const auto& step : steps) {
+    if (step.kind != core::Step::Kind::backfill) continue;
+    const core::Backfill& spec = *step.backfill;
+    // A table the revision creates itself is not there yet; its backfill finds nothing to do.
+    auto exists = m_database.query(fmt::format("SELECT to_regclass({}) IS NOT NULL",
+                                               quote_literal(quote_ident(spec.schema) + "." + quote_ident(spec.table))));
+    if (!exists.empty() && exists[0][0] && *exists[0][0] == "t" && primary_key(spec).empty())
+      throw no_primary_key(step);
+  }
+}
+
 void Executor::run_backfill(const core::Revision& revision, const core::Step& step, int step_index) {
   const core::Backfill& spec = *step.backfill;
   const std::string table = quote_ident(spec.schema) + "." + quote_ident(spec.table);
@@ -76,17 +107,8 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
     return;
   }
 
-  auto key_rows = m_database.query(fmt::format(
-      "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-      "WHERE i.indrelid = to_regclass({}) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)",
-      quote_literal(table)));
-  std::vector<std::string> key;
-  for (const auto& row : key_rows) key.push_back(*row[0]);
-  if (key.empty())
-    throw Error(ExitCode::runtime,
-                fmt::format("{}: table {} has no primary key, so its backfill cannot walk it in batches", step.origin(),
-                            display),
-                "add a primary key to the table first, or fill it yourself with a `sql` operation");
+  std::vector<std::string> key = primary_key(spec);
+  if (key.empty()) throw no_primary_key(step);
 
   // Where a previous run stopped.
   std::vector<std::string> last;

@@ -95,6 +95,9 @@ class Database {
   virtual void heartbeat() = 0;
   // This session's backend pid (changes under a transaction-pooling proxy).
   virtual int backend_pid() = 0;
+  // True when the pid the connection was given at start-up is not the
+  // backend's: a proxy such as PgBouncer sits in between.
+  virtual bool through_proxy() { return false; }
   // Terminates a backend; true when it was signalled.
   virtual bool terminate(int pid) = 0;
 

@@ -81,8 +81,26 @@ std::string Executor::state_change_for(const core::Revision& revision, core::Pha
   return {};
 }
 
+namespace {
+
+const char* command_for(const std::string& phase) {
+  if (phase == core::to_string(core::Phase::expand)) return "upgrade";
+  if (phase == core::to_string(core::Phase::contract)) return "contract";
+  return "downgrade";
+}
+
+bool is_undo(const std::string& phase) {
+  return phase == core::to_string(core::Phase::rollback) || phase == core::to_string(core::Phase::down);
+}
+
+}  // namespace
+
 void Executor::run_revision(const core::Revision& revision, core::Phase phase, const core::AppliedRevision* record) {
   const auto start = clock::now();
+  // An interrupted undo goes on the way it started (rollback or down).
+  if (record && record->phase == core::AppliedPhase::in_progress && is_undo(record->running_phase) &&
+      is_undo(core::to_string(phase)))
+    phase = record->running_phase == core::to_string(core::Phase::down) ? core::Phase::down : core::Phase::rollback;
   std::vector<core::Step> steps = core::steps_for(revision, phase);
   m_reporter.revision_started(revision.id, revision.message, phase);
 
@@ -92,7 +110,7 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
       throw Error(ExitCode::runtime,
                   fmt::format("revision {} ({}) was interrupted during its {} phase, not {}", revision.id,
                               revision.path, record->running_phase, core::to_string(phase)),
-                  fmt::format("finish that first: run the command that runs its {} phase again", record->running_phase));
+                  fmt::format("finish that first: run `migrate {}` again", command_for(record->running_phase)));
     first_step = record->steps_done;
     bool generated = revision.format == core::RevisionFormat::yaml;
     if (first_step < static_cast<int>(steps.size()) && !generated && !m_options.resume && !m_options.skip_interrupted) {
@@ -101,12 +119,14 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
                   fmt::format("revision {} was interrupted: {} of its {} statements completed; statement {} at {} "
                               "may or may not have taken effect:\n  {}",
                               revision.id, first_step, steps.size(), first_step + 1, step.origin(), query_summary(step.sql, 100)),
-                  "check the database. If it did not take effect, run `migrate upgrade --resume` to run it again "
-                  "and continue; if it did, run `migrate upgrade --skip-interrupted` to continue after it");
+                  fmt::format("check the database. If it did not take effect, run `migrate {0} --resume` to run it "
+                              "again and continue; if it did, run `migrate {0} --skip-interrupted` to continue after it",
+                              command_for(record->running_phase)));
     }
     if (m_options.skip_interrupted && !generated) ++first_step;
   }
 
+  if (first_step == 0) check_backfill_keys(steps);
   if (first_step == 0 && revision.transactional && core::single_transaction(steps))
     run_in_one_transaction(revision, phase, steps, start);
   else

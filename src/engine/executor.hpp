@@ -56,6 +56,10 @@ class Executor {
                         int first_step, std::chrono::steady_clock::time_point start);
   void run_statement(const core::Revision& revision, const core::Step& step, const std::vector<std::string>& after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
+  // Refuses, before any step runs, a backfill of an existing table without a primary key.
+  void check_backfill_keys(const std::vector<core::Step>& steps);
+  std::vector<std::string> primary_key(const core::Backfill& spec);
+  static Error no_primary_key(const core::Step& step);
   // Runs a batch, retrying lock timeouts with backoff, and returns the rows of
   // batch.result_of. `step` names the work in messages.
   std::vector<Database::Row> run_with_retry(const Batch& batch, const core::Step& step, int first_step_statement,

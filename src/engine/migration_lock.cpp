@@ -70,6 +70,11 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockO
     database.unlock();
     throw pooled_connection_error();
   }
+  if (database.through_proxy())
+    reporter.warning(
+        "connected through a proxy (the backend is not the one the connection started with): if it pools "
+        "transactions (PgBouncer pool_mode=transaction), the migration lock is not safe; connect directly or "
+        "through session pooling (docs/locks.md)");
   // The holder row is written once the state tables exist (see write_holder).
   database.write_holder(options.holder);
 }

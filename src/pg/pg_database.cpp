@@ -258,6 +258,8 @@ void PgDatabase::heartbeat() {
 
 int PgDatabase::backend_pid() { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); }
 
+bool PgDatabase::through_proxy() { return m_impl->connection->backendpid() != backend_pid(); }
+
 bool PgDatabase::terminate(int pid) {
   return m_impl->exec(fmt::format("SELECT pg_terminate_backend({})", pid))[0][0].as<bool>();
 }

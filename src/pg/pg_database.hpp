@@ -30,6 +30,7 @@ class PgDatabase : public engine::Database {
   void write_holder(const engine::HolderInfo& info) override;
   void heartbeat() override;
   int backend_pid() override;
+  bool through_proxy() override;
   bool terminate(int pid) override;
 
   std::vector<Row> run(const engine::Batch& batch) override;

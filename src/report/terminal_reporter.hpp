@@ -28,6 +28,7 @@ struct Style {
 class TerminalReporter : public engine::Reporter {
  public:
   TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity);
+  void set_verbosity(Verbosity verbosity) { m_verbosity = verbosity; }
 
   void info(const std::string& text) override;
   void warning(const std::string& text) override;
