@@ -90,6 +90,23 @@ std::string recompute_changed(const std::vector<ComputedColumn>& computed,
   return sql;
 }
 
+// UPDATE: when no column of `computed` was set before and the writer set some,
+// each one still NULL is computed; "" with fewer than two columns (the one
+// written is then the only one).
+std::string fill_unreached(const std::vector<ComputedColumn>& computed, const TableName& table) {
+  if (computed.size() < 2) return "";
+  std::string none_before;
+  for (const auto& item : computed)
+    none_before += (none_before.empty() ? "" : " AND ") +
+                   fmt::format("OLD.{} IS NULL", quote_ident(item.column));
+  std::string sql =
+      fmt::format("    IF {} AND ({}) THEN\n", none_before, any_changed(columns_of(computed)));
+  for (const auto& item : computed)
+    sql += fmt::format("      IF NEW.{} IS NULL THEN\n        {}\n      END IF;\n",
+                       quote_ident(item.column), compute({item}, table));
+  return sql + "    END IF;\n";
+}
+
 // IF/ELSIF chain of (condition, body) branches; branches with empty bodies are
 // left out and a condition "" means "always".
 std::string branches(const std::vector<std::pair<std::string, std::string>>& cases,
@@ -148,11 +165,16 @@ std::string sync_function_sql(const SyncTable& sync, const std::string& revision
       on_insert += branches({{fmt::format("NEW.{} IS NULL", quote_ident(item.column)),
                               ind + compute({item}, sync.table) + "\n"}},
                             "    ");
-  std::string on_update = branches({{new_inputs.empty() ? "" : negated(any_changed(new_inputs)),
-                                     recompute_changed(sync.up, new_side, sync.table, ind)},
-                                    {old_inputs.empty() ? "" : negated(any_changed(old_inputs)),
-                                     recompute_changed(sync.down, old_side, sync.table, ind)}},
-                                   "    ");
+  // UPDATE of a row the backfill has not reached (no new column set yet) that
+  // writes some new columns: the others would stay NULL for good (the backfill
+  // skips rows with a new column set) and `down` would compute the old columns
+  // from NULLs, e.g. name from first || ' ' || NULL. They come from `up` first.
+  std::string on_update = fill_unreached(sync.up, sync.table);
+  on_update += branches({{new_inputs.empty() ? "" : negated(any_changed(new_inputs)),
+                          recompute_changed(sync.up, new_side, sync.table, ind)},
+                         {old_inputs.empty() ? "" : negated(any_changed(old_inputs)),
+                          recompute_changed(sync.down, old_side, sync.table, ind)}},
+                        "    ");
   for (const auto& item : sync.derived) {
     const std::string column = quote_ident(item.column);
     on_insert += fmt::format("    IF NEW.{} IS NULL THEN\n{}{}\n    END IF;\n", column, ind,

@@ -48,6 +48,17 @@ TEST_CASE("sync_function_sql: the canary trigger computes whichever side the wri
       "NEW.\"last\" FROM (SELECT NEW.*) AS \"users\";\n"
       "    END IF;\n"
       "  ELSE\n"
+      "    IF OLD.\"first\" IS NULL AND OLD.\"last\" IS NULL AND (NEW.\"first\" IS DISTINCT FROM "
+      "OLD.\"first\" OR NEW.\"last\" IS DISTINCT FROM OLD.\"last\") THEN\n"
+      "      IF NEW.\"first\" IS NULL THEN\n"
+      "        SELECT (split_part(name, ' ', 1)) INTO NEW.\"first\" FROM (SELECT NEW.*) AS "
+      "\"users\";\n"
+      "      END IF;\n"
+      "      IF NEW.\"last\" IS NULL THEN\n"
+      "        SELECT (split_part(name, ' ', 2)) INTO NEW.\"last\" FROM (SELECT NEW.*) AS "
+      "\"users\";\n"
+      "      END IF;\n"
+      "    END IF;\n"
       "    IF NOT (NEW.\"first\" IS DISTINCT FROM OLD.\"first\" OR NEW.\"last\" IS DISTINCT FROM "
       "OLD.\"last\") THEN\n"
       "      IF NEW.\"name\" IS DISTINCT FROM OLD.\"name\" THEN\n"
@@ -156,7 +167,7 @@ TEST_CASE(
   SyncTable sync = canary();
   sync.up.push_back({"slug", "lower(title)"});
   std::string update =
-      section(sync_function_sql(sync, "r1"), "  ELSE\n    IF NOT", "    END IF;\n  END IF;");
+      section(sync_function_sql(sync, "r1"), "    IF NOT (NEW.", "    END IF;\n  END IF;");
   CHECK_THAT(update,
              Catch::Contains("      IF NEW.\"name\" IS DISTINCT FROM OLD.\"name\" THEN\n"
                              "        SELECT (split_part(name, ' ', 1)), (split_part(name, ' "
@@ -166,6 +177,24 @@ TEST_CASE(
   // The old side: what v1 writes and what the up expressions read.
   CHECK_THAT(update, Catch::Contains("    ELSIF NOT (NEW.\"name\" IS DISTINCT FROM OLD.\"name\" OR "
                                      "NEW.\"title\" IS DISTINCT FROM OLD.\"title\") THEN\n"));
+}
+
+TEST_CASE(
+    "sync_function_sql: an update of some new columns of a row not backfilled yet computes the "
+    "others") {
+  // Else v2 setting only `last` leaves `first` NULL for good (the backfill
+  // skips the row) and computes name from NULL || ' ' || last.
+  std::string sql = sync_function_sql(canary(), "r1");
+  CHECK_THAT(sql,
+             Catch::Contains("  ELSE\n    IF OLD.\"first\" IS NULL AND OLD.\"last\" IS NULL AND "
+                             "(NEW.\"first\" IS DISTINCT FROM OLD.\"first\""));
+  // One new column: the one written is the only one, nothing to fill.
+  SyncTable rename;
+  rename.table = table_name("users");
+  rename.old_columns = {"email"};
+  rename.up = {{"mail", "\"email\""}};
+  rename.down = {{"email", "\"mail\""}};
+  CHECK_THAT(sync_function_sql(rename, "r1"), !Catch::Contains("IS NULL AND ("));
 }
 
 TEST_CASE("sync_function_sql: identifiers are quoted and the dollar quote avoids the body") {
