@@ -79,39 +79,75 @@ prepare() {
     "DROP DATABASE IF EXISTS $1 WITH (FORCE)" "CREATE DATABASE $1"
 }
 
-bench_time t_psql_apply 5 "$(prepare apply_psql)" -- psql -X -q -v ON_ERROR_STOP=1 -d apply_psql -f "$W/psql-1000/all.sql"
-bench_time t_migrate_apply 5 "$(prepare apply_migrate)" -- run_migrate apply_migrate 1000 -q upgrade
-t_dbmate_apply=""
-[[ -n "$have_dbmate" ]] && bench_time t_dbmate_apply 5 "$(prepare apply_dbmate)" -- run_dbmate apply_dbmate 1000 up
-t_alembic_apply=""
-[[ -n "$have_alembic" ]] && bench_time t_alembic_apply 3 "$(prepare apply_alembic)" -- run_alembic apply_alembic 1000 upgrade head
+# Interleaved rounds (psql, migrate, dbmate, alembic; again; ...) after one
+# warm-up round, so that a change in the load of shared cores during the
+# benchmark hits every tool alike, not one block of runs. Each run records
+# its wall time, its own CPU (user+system) and the server's CPU for it (the
+# postmaster's reaped backends; autovacuum is off), which other load
+# inflates far less than wall time.
+apply_psql() { psql -X -q -v ON_ERROR_STOP=1 -d apply_psql -f "$W/psql-1000/all.sql"; }
+apply_migrate() { run_migrate apply_migrate 1000 -q upgrade; }
+apply_dbmate() { run_dbmate apply_dbmate 1000 up; }
+apply_alembic() { run_alembic apply_alembic 1000 upgrade head; }
+export -f apply_psql apply_migrate apply_dbmate apply_alembic
 
-# CPU per apply (client and server), which other load on shared cores does
-# not inflate the way it inflates wall time.
-bench_cpu c_psql 3 "$(prepare apply_psql)" -- psql -X -q -v ON_ERROR_STOP=1 -d apply_psql -f "$W/psql-1000/all.sql"
-bench_cpu c_migrate 3 "$(prepare apply_migrate)" -- run_migrate apply_migrate 1000 -q upgrade
-[[ -n "$have_dbmate" ]] && bench_cpu c_dbmate 3 "$(prepare apply_dbmate)" -- run_dbmate apply_dbmate 1000 up
-[[ -n "$have_alembic" ]] && bench_cpu c_alembic 1 "$(prepare apply_alembic)" -- run_alembic apply_alembic 1000 upgrade head
+apply_runs=${BENCH_RUNS:-5}
+alembic_runs=$((apply_runs < 3 ? apply_runs : 3))
+apply_tools=(psql migrate)
+[[ -n "$have_dbmate" ]] && apply_tools+=(dbmate)
+[[ -n "$have_alembic" ]] && apply_tools+=(alembic)
+declare -A wall_runs=() client_runs=() server_runs=() server_user_runs=()
+cpu_out=$BENCH_TMP/apply-cpu
+for ((round = 0; round <= apply_runs; round++)); do # round 0: warm-up
+  for tool in "${apply_tools[@]}"; do
+    [[ "$tool" == alembic ]] && ((round == 0 || round > alembic_runs)) && continue
+    bash -c "$(prepare "apply_$tool")"
+    sleep 0.3 # the prepare's backend has exited
+    read -r s0 u0 <<<"$(bench_server_cpu_ms)"
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%U %S' -o "$cpu_out" bash -c "apply_$tool" >/dev/null 2>"$BENCH_TMP/apply.err" ||
+      { cat "$BENCH_TMP/apply.err" >&2; bench_die "apply with $tool failed"; }
+    t1=$(date +%s%N)
+    sleep 0.5 # and the run's own
+    read -r s1 u1 <<<"$(bench_server_cpu_ms)"
+    ((round == 0)) && continue
+    wall_runs[$tool]+=" $(((t1 - t0) / 1000000))"
+    client_runs[$tool]+=" $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$cpu_out")"
+    server_runs[$tool]+=" $((s1 - s0))"
+    server_user_runs[$tool]+=" $((u1 - u0))"
+  done
+done
+# shellcheck disable=SC2086 # $1 is a space-separated list of numbers
+median_of() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
+t_psql_apply="" t_migrate_apply="" t_dbmate_apply="" t_alembic_apply=""
+for tool in "${apply_tools[@]}"; do
+  printf -v "t_${tool}_apply" '%s' "$(median_of "${wall_runs[$tool]}")"
+  printf -v "c_${tool}_client" '%s' "$(median_of "${client_runs[$tool]}")"
+  printf -v "c_${tool}_server" '%s' "$(median_of "${server_runs[$tool]}")"
+  printf -v "c_${tool}_server_user" '%s' "$(median_of "${server_user_runs[$tool]}")"
+done
 
 # Ratios to the floor here: how much each tool adds to the bare statements.
 bench_compare "apply 1k: psql -f floor" "$t_psql_apply" \
   "migrate upgrade" "$t_migrate_apply" "dbmate up" "$t_dbmate_apply" "alembic upgrade head" "$t_alembic_apply"
 cpu_line() { # LABEL VAR
-  local c s
+  local c s u
   c=$(eval "echo \${$2_client:-}")
   s=$(eval "echo \${$2_server:-}")
+  u=$(eval "echo \${$2_server_user:-}")
   [[ -z "$c" ]] && return 0
-  printf '%s %s ms client + %s ms server = %s ms' "$1" "$c" "$s" "$((c + s))"
+  printf '%s %s ms client + %s ms server (user %s) = %s ms' "$1" "$c" "$s" "$u" "$(awk -v c="$c" -v s="$s" 'BEGIN { print c + s }')"
 }
-total_psql=$((c_psql_client + c_psql_server))
+total_psql=$(awk -v c="$c_psql_client" -v s="$c_psql_server" 'BEGIN { print c + s }')
 line="  cpu per apply: $(cpu_line 'psql' c_psql)"
 for tool in migrate dbmate alembic; do
   part=$(cpu_line "$tool" "c_$tool")
   [[ -z "$part" ]] && continue
-  total=$(eval "echo \$((c_${tool}_client + c_${tool}_server))")
+  total=$(eval "awk -v c=\"\$c_${tool}_client\" -v s=\"\$c_${tool}_server\" 'BEGIN { print c + s }'")
   line+=" | $part ($(bench_ratio "$total_psql" "$total"))"
 done
 bench_result "$line"
+bench_result "  (medians of $apply_runs interleaved runs, alembic $alembic_runs; cpu ratios to psql's total)"
 bench_target "apply 1,000 within 1.5x of the psql floor" "$t_migrate_apply <= 1.5 * $t_psql_apply" \
   "$(bench_fmt_ms "$t_migrate_apply") vs $(bench_fmt_ms "$t_psql_apply"), $(bench_ratio2 "$t_psql_apply" "$t_migrate_apply")"
 
@@ -140,10 +176,35 @@ done
 for n in 1000 10000; do
   k=$((n / 1000))k
   bench_log "bench: status at $k revisions"
-  bench_time t_mstatus 10 "" -- run_migrate "migrate_$n" "$n" status
-  bench_time t_mheads 10 "" -- "$MIGRATE_BIN" --dir "$W/migrate-$n" heads
+  # Interleaved: one warm-up each, then 5 rounds of 2 runs of each.
+  status_tools=(mstatus mheads)
+  [[ -n "$have_dbmate" ]] && status_tools+=(dstatus)
+  sample_cmd() { # KEY -> the command
+    case "$1" in
+      mstatus) echo run_migrate "migrate_$n" "$n" status ;;
+      mheads) echo "$MIGRATE_BIN" --dir "$W/migrate-$n" heads ;;
+      dstatus) echo run_dbmate "dbmate_$n" "$n" status ;;
+    esac
+  }
+  for key in "${status_tools[@]}"; do
+    # Runs the words sample_cmd prints (none holds a space).
+    # shellcheck disable=SC2046,SC2091
+    $(sample_cmd "$key") >/dev/null 2>&1 || bench_die "failed: $(sample_cmd "$key")"
+  done
+  for ((round = 0; round < ${BENCH_RUNS:-10} / 2 + (${BENCH_RUNS:-10} % 2); round++)); do
+    for key in "${status_tools[@]}"; do
+      # shellcheck disable=SC2046
+      bench_sample "$key-$n" 2 -- $(sample_cmd "$key")
+    done
+  done
+  t_mstatus=$(bench_sample_median "mstatus-$n")
+  t_mheads=$(bench_sample_median "mheads-$n")
   t_dstatus=""
-  [[ -n "$have_dbmate" ]] && bench_time t_dstatus 10 "" -- run_dbmate "dbmate_$n" "$n" status
+  [[ -n "$have_dbmate" ]] && t_dstatus=$(bench_sample_median "dstatus-$n")
+  # CPU (user+system) of each, from a block of 5 runs.
+  bench_time t_mstatus_block 5 "" -- run_migrate "migrate_$n" "$n" status
+  t_dstatus_block_cpu=""
+  [[ -n "$have_dbmate" ]] && bench_time t_dstatus_block 5 "" -- run_dbmate "dbmate_$n" "$n" status
   t_acurrent="" t_aheads="" acurrent_note=""
   if [[ -n "$have_alembic" ]]; then
     if ((n == 1000)); then
@@ -166,7 +227,7 @@ for n in 1000 10000; do
     fi
   fi
   bench_result "$line"
-  bench_result "  cpu (user+sys) migrate status $(bench_fmt_ms "$t_mstatus_cpu")${t_dstatus:+ | dbmate status $(bench_fmt_ms "$t_dstatus_cpu")}"
+  bench_result "  cpu (user+sys) migrate status $(bench_fmt_ms "$t_mstatus_block_cpu")${t_dstatus_block_cpu:+ | dbmate status $(bench_fmt_ms "$t_dstatus_block_cpu")}"
   line="migrate heads $k (files only): $(bench_fmt_ms "$t_mheads")"
   [[ -n "$t_aheads" ]] && line+="  | alembic heads $(bench_fmt_ms "$t_aheads") ($(bench_ratio "$t_mheads" "$t_aheads"))"
   bench_result "$line"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the benchmarks (sourced, not run). A private throwaway
 # PostgreSQL (scripts/pg_cluster.sh) that stops when the script exits, timing
 # helpers that print medians, ratios and PASS/MISS against targets.
@@ -126,6 +127,7 @@ bench_need_dbmate() {
   fi
   [[ -n "$native" && -x "$native" ]] || return 1
   DBMATE=$native
+  export DBMATE
 }
 
 # ---------------------------------------------------------------- timing
@@ -173,6 +175,33 @@ bench_time() {
   printf -v "${var}_cpu" '%s' "$cpu"
 }
 
+# bench_sample NAME RUNS -- CMD ARGS...: RUNS more runs of CMD (no warm-up),
+# their wall times (ms) appended to sample NAME; bench_sample_median NAME
+# prints the median so far. Alternating bench_sample calls of two commands
+# interleaves them, so that a change in the load of shared cores hits both.
+bench_sample() {
+  local name=$1 runs=$2 json t0 t1 i
+  shift 2
+  [[ "$1" == -- ]] && shift
+  mkdir -p "$BENCH_TMP/samples"
+  if bench_hyperfine; then
+    json=$BENCH_TMP/samples/last.json
+    hyperfine --style none --runs "$runs" --export-json "$json" --shell bash "$(printf '%q ' "$@")" \
+      >/dev/null 2>"$BENCH_TMP/hyperfine.err" || { cat "$BENCH_TMP/hyperfine.err" >&2; bench_die "benchmark failed: $*"; }
+    jq -r '.results[0].times[] * 1000' "$json" >>"$BENCH_TMP/samples/$name"
+  else
+    for ((i = 0; i < runs; i++)); do
+      t0=$(date +%s%N)
+      "$@" >/dev/null 2>&1 || bench_die "benchmark failed: $*"
+      t1=$(date +%s%N)
+      echo "$(((t1 - t0) / 1000))" | awk '{ printf "%.3f\n", $1 / 1000 }' >>"$BENCH_TMP/samples/$name"
+    done
+  fi
+}
+bench_sample_median() {
+  sort -n "$BENCH_TMP/samples/$1" | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
 # bench_time_capped VAR CAP_SECONDS -- CMD ARGS...: one run of CMD, ended
 # after CAP_SECONDS. VAR is its wall time in ms, or "" when it was cut off.
 bench_time_capped() {
@@ -199,37 +228,13 @@ bench_machine() {
   bench_result "machine: $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $("$PG_BIN/postgres" --version), load average $load"
 }
 
-# CPU time (user+system, ms) of the server's exited backends so far: the
-# postmaster's reaped children. 10 ms resolution.
+# CPU time of the server's exited backends so far (the postmaster's reaped
+# children), in ms, 10 ms resolution: "<user+system> <user>".
 bench_server_cpu_ms() {
   local base=$BENCH_PG_DIR pid
   [[ -f "$BENCH_PG_DIR/location" ]] && base=$(<"$BENCH_PG_DIR/location")
   pid=$(head -n 1 "$base/data/postmaster.pid")
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($16 + $17) * 1000 / hz }' "/proc/$pid/stat"
-}
-
-# bench_cpu VAR RUNS PREPARE -- CMD ARGS...: CPU spent on CMD, which
-# contention for the cores does not inflate the way it does wall time. Sets
-# VAR_client (CMD's own user+system) and VAR_server (its backends'), medians
-# of RUNS runs, in ms. Needs autovacuum off (bench_pg_quiet) to be exact.
-bench_cpu() {
-  local var=$1 runs=$2 prepare=$3 i s0 s1 clients=() servers=() out
-  shift 3
-  [[ "$1" == -- ]] && shift
-  out=$BENCH_TMP/cpu.$$
-  for ((i = 0; i < runs; i++)); do
-    [[ -n "$prepare" ]] && bash -c "$prepare"
-    sleep 0.3 # the prepare's backend has exited
-    s0=$(bench_server_cpu_ms)
-    /usr/bin/time -f '%U %S' -o "$out" bash -c '"$@"' bench "$@" >/dev/null 2>&1 || bench_die "benchmark failed: $*"
-    sleep 0.5 # and CMD's
-    s1=$(bench_server_cpu_ms)
-    clients+=("$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$out")")
-    servers+=("$((s1 - s0))")
-  done
-  rm -f "$out"
-  printf -v "${var}_client" '%s' "$(printf '%s\n' "${clients[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
-  printf -v "${var}_server" '%s' "$(printf '%s\n' "${servers[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%d %d", ($16 + $17) * 1000 / hz, $16 * 1000 / hz }' "/proc/$pid/stat"
 }
 
 # Turns autovacuum off on the private cluster, so that server CPU is the
