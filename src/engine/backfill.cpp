@@ -139,6 +139,9 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
   auto total_rows = m_database.query(fmt::format("SELECT count(*) FROM {} WHERE {} AND ({}) <= ({})", table, after_last,
                                                  keys, literal_list(upper)));
   const long long total = done + std::stoll(*total_rows[0][0]);
+  // Progress and rate count this run's rows: a run resumed late would
+  // otherwise report the earlier runs' rows as done in its own time.
+  const long long done_before = done;
 
   const auto start = std::chrono::steady_clock::now();
   auto last_heartbeat = std::chrono::steady_clock::now();
@@ -180,13 +183,13 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
     done += picked;
     last = parse_text_array(*rows[0][1]);
     // The reporter decides how often to draw.
-    m_reporter.backfill_progress(display, done, total,
+    m_reporter.backfill_progress(display, done - done_before, total - done_before,
                                  std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start), false);
     if (picked < m_options.backfill_batch) break;
     if (m_options.backfill_pause.count() > 0) std::this_thread::sleep_for(m_options.backfill_pause);
   }
   m_database.run({{m_state.save_backfill(revision.id, step_index, last, done, true)}, true});
-  m_reporter.backfill_progress(display, done, total,
+  m_reporter.backfill_progress(display, done - done_before, total - done_before,
                                std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start), true);
 }
 
