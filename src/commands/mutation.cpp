@@ -6,6 +6,7 @@
 
 #include "core/duration.hpp"
 #include "core/lint.hpp"
+#include "core/plan_check.hpp"
 #include "core/revision_script.hpp"
 #include "core/sql_text.hpp"
 #include "version.hpp"
@@ -33,27 +34,6 @@ engine::ExecutionOptions execution_options(const cli::Context& context, const Ru
   execution.skip_interrupted = options.skip_interrupted;
   execution.source = options.sql ? options.source : context.source(options.source);
   return execution;
-}
-
-void check_plan_sql(const core::RevisionGraph& graph, const core::Plan& plan) {
-  std::vector<FileProblem> problems;
-  for (const auto& planned : plan) {
-    const core::Revision& revision = graph.get(planned.id);
-    for (const auto& step : core::steps_for(revision, planned.phase)) {
-      if (step.kind != core::Step::Kind::statement) continue;
-      std::string error = core::syntax_error(step.sql, step.line > 0 ? step.line : 1);
-      if (error.empty()) continue;
-      // syntax_error says "line N: message"; the problem carries the line itself.
-      size_t colon = error.find(": ");
-      int line = step.line;
-      if (error.rfind("line ", 0) == 0 && colon != std::string::npos) {
-        line = std::stoi(error.substr(5, colon - 5));
-        error = error.substr(colon + 2);
-      }
-      problems.push_back({revision.path, line, fmt::format("SQL syntax error: {}", error)});
-    }
-  }
-  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
 }
 
 Mutation::Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
@@ -108,15 +88,23 @@ void Mutation::check(const core::Plan& plan) {
     throw Error(ExitCode::usage, InvalidFilesError(no_way_back).what(),
                 "nothing was changed. Add a '-- migrate:down' section (empty when there is nothing to undo), or "
                 "move the record only with `migrate stamp`");
-  check_plan_sql(m_graph, plan);
+  std::vector<FileProblem> problems = core::check_plan_sql(m_graph, plan);
+  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
+  // Lint parses what upgrade expands: its syntax findings make the files
+  // invalid (exit 2), its other errors stop the run (exit 7).
   std::vector<core::LintFinding> errors;
   for (const auto& planned : plan) {
     if (planned.phase != core::Phase::expand) continue;
     for (auto& finding : core::lint_revision(m_graph.get(planned.id))) {
-      if (finding.severity == core::Severity::error) errors.push_back(std::move(finding));
-      else m_context.reporter().info(core::format_finding(finding));
+      if (finding.rule == "syntax")
+        problems.push_back({finding.path, finding.line, "SQL syntax error: " + finding.message});
+      else if (finding.severity == core::Severity::error)
+        errors.push_back(std::move(finding));
+      else
+        m_context.reporter().info(core::format_finding(finding));
     }
   }
+  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
   if (!errors.empty()) throw core::LintError(errors);
   m_checked = true;
 }

@@ -61,8 +61,4 @@ class Mutation {
 // Parses RunOptions into ExecutionOptions (usage errors for bad durations).
 engine::ExecutionOptions execution_options(const cli::Context& context, const RunOptions& options);
 
-// Every statement the plan will run, checked with PostgreSQL's parser; throws
-// InvalidFilesError naming file and line.
-void check_plan_sql(const core::RevisionGraph& graph, const core::Plan& plan);
-
 }  // namespace migrate::commands

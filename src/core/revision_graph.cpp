@@ -43,14 +43,21 @@ std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents, 
 RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<FileProblem> problems,
                                    const std::unordered_set<std::string>& invalid_ids) {
   // Work on file order first (sorted by id for determinism), then re-lay in topological order.
-  std::sort(revisions.begin(), revisions.end(),
-            [](const Revision& a, const Revision& b) { return a.id != b.id ? a.id < b.id : a.path < b.path; });
+  // Sorting indices, not revisions: a Revision is large to move around.
+  std::vector<size_t> sorted(revisions.size());
+  for (size_t i = 0; i < sorted.size(); ++i) sorted[i] = i;
+  std::sort(sorted.begin(), sorted.end(), [&](size_t a, size_t b) {
+    const Revision& x = revisions[a];
+    const Revision& y = revisions[b];
+    return x.id != y.id ? x.id < y.id : x.path < y.path;
+  });
 
   std::unordered_map<std::string, size_t> by_id;
   by_id.reserve(revisions.size());
   std::vector<Revision> unique;
   unique.reserve(revisions.size());
-  for (auto& revision : revisions) {
+  for (size_t index : sorted) {
+    Revision& revision = revisions[index];
     auto found = by_id.find(revision.id);
     if (found != by_id.end()) {
       const Revision& first = unique[found->second];

@@ -129,17 +129,10 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
     problem(1, "no '-- migrate:up' section");
   else if (is_blank_sql(revision.up.text) && !revision.is_merge())
     problem(revision.up.first_line - 1, "the 'up' section is empty (only a merge revision may run nothing)");
-  for (SqlSection* part : {&revision.up, &revision.contract, &revision.down}) {
-    if (!part->present || is_blank_sql(part->text)) {
-      part->text = is_blank_sql(part->text) ? std::string() : part->text;
-      continue;
-    }
-    try {
-      split_statements(part->text, part->first_line);
-    } catch (const std::exception& error) {
-      problem(part->first_line, fmt::format("cannot split SQL: {}", error.what()));
-    }
-  }
+  // Sections are split into statements when a command is about to run them
+  // (core/plan_check) and by lint, not here: loading stays fast for status.
+  for (SqlSection* part : {&revision.up, &revision.contract, &revision.down})
+    if (is_blank_sql(part->text)) part->text.clear();
   if (problems.size() != problems_before) return std::nullopt;
   return revision;
 }

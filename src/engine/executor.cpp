@@ -105,7 +105,14 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
   m_reporter.revision_started(revision.id, revision.message, phase);
 
   int first_step = 0;
-  if (record && record->phase == core::AppliedPhase::in_progress) {
+  // A YAML revision's rollback is written to run from any point of its expand
+  // (IF EXISTS throughout), so an interrupted expand can be rolled back
+  // without finishing it first, e.g. when its backfill hurt production.
+  bool rollback_of_interrupted_expand = record && record->phase == core::AppliedPhase::in_progress &&
+                                        record->running_phase == core::to_string(core::Phase::expand) &&
+                                        phase == core::Phase::rollback &&
+                                        revision.format == core::RevisionFormat::yaml;
+  if (record && record->phase == core::AppliedPhase::in_progress && !rollback_of_interrupted_expand) {
     if (record->running_phase != core::to_string(phase))
       throw Error(ExitCode::runtime,
                   fmt::format("revision {} ({}) was interrupted during its {} phase, not {}", revision.id,

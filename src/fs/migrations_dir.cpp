@@ -1,6 +1,11 @@
 #include "fs/migrations_dir.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdio>
@@ -18,6 +23,27 @@ namespace migrate::fs {
 
 namespace stdfs = std::filesystem;
 
+// The whole file, with one read where the size allows (thousands of small
+// files: streams cost more than the reading).
+static std::string read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ExitCode::usage, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::string text;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) text.reserve(static_cast<size_t>(info.st_size));
+  char buffer[65536];
+  for (;;) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got > 0) {
+      text.append(buffer, static_cast<size_t>(got));
+    } else if (got == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
 std::vector<core::SourceFile> read_migrations(const std::string& dir) {
   std::error_code error;
   if (!stdfs::is_directory(dir, error))
@@ -34,12 +60,9 @@ std::vector<core::SourceFile> read_migrations(const std::string& dir) {
       continue;
     }
     if (!it->is_regular_file() || !core::format_of(name)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
     // The iterator's paths start with `dir` as given; show them as they are.
     std::string shown = path.string();
-    std::string text = content.str();
+    std::string text = read_file(shown);
     // A UTF-8 byte order mark (some Windows editors write one) is not SQL.
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
     files.push_back({shown, std::move(text)});

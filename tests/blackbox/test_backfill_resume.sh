@@ -165,7 +165,30 @@ YAML
   assert_eq "Ada,Alan" "$(q "SELECT string_agg(first, ',' ORDER BY name) FROM legacy_users")"
 }
 
+# --- a killed expand rolled back without finishing it ---------------------------------
+
+# When the backfill hurt production, the expand can be undone straight away:
+# a YAML revision's rollback runs from any point of its expand.
+killed_backfill_rolls_back() {
+  project 100000
+  migrate_bg rollback --database-url "$URL" upgrade --batch-size 1000 --batch-pause 5ms
+  wait_until "$URL" "SELECT to_regclass('migrate.backfill_progress') IS NOT NULL AND
+                     EXISTS (SELECT 1 FROM migrate.backfill_progress WHERE rows_done > 0)" 200
+  kill -KILL "$BG_PID"
+  wait "$BG_PID" 2>/dev/null || true
+  wait_for_backends_gone
+  assert_in_progress
+  run_migrate --database-url "$URL" downgrade base
+  assert_rc 0
+  assert_eq "id name" "$(columns_of "$URL" users)" "the new columns are gone"
+  assert_eq 0 "$(q "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")" "the sync trigger is gone"
+  assert_eq 0 "$(q "SELECT count(*) FROM migrate.revisions")" "the revision is forgotten"
+  assert_eq 0 "$(q "SELECT count(*) FROM migrate.backfill_progress")" "its backfill progress is forgotten"
+  assert_eq 100000 "$(q "SELECT count(*) FROM users WHERE name LIKE 'First% Last%'")" "every name intact"
+}
+
 section killed_backfill_resumes killed_backfill_resumes
+section killed_backfill_rolls_back killed_backfill_rolls_back
 section interrupted_backfill_resumes interrupted_backfill_resumes
 section no_primary_key no_primary_key
 

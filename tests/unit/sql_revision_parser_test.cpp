@@ -220,14 +220,6 @@ TEST_CASE("parse_sql_revision: a contract section of comments only has no contra
   CHECK_FALSE(parsed.revision->has_contract());
 }
 
-TEST_CASE("parse_sql_revision: SQL the scanner cannot split is located") {
-  auto problems =
-      problems_of("a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\nSELECT 'open;");
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0] ==
-        "a.sql:3: cannot split SQL: line 4: unterminated quoted string at or near \"'open;\n\"");
-}
-
 TEST_CASE("parse_sql_revision: every problem of a file is reported together") {
   auto problems = problems_of("a.sql",
                               "-- migrate:revison a\n"              // 1

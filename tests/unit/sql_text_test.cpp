@@ -148,9 +148,3 @@ TEST_CASE("split_statements: text that is not a statement is an error, never ski
   }
   CHECK_THROWS_AS(split_statements("SELECT 1;\nfoo"), std::runtime_error);
 }
-
-TEST_CASE("parse_sql_revision: an unrecognisable statement is reported at load") {
-  auto problems = migrate::test::parse("a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\nSELEC 2;\n").problems;
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0] == "a.sql:3: cannot split SQL: line 4: not a statement PostgreSQL recognises: 'SELEC 2;'");
-}
