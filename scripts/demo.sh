@@ -517,8 +517,9 @@ mig lock status
 LOCK_HELD_RC=$RC
 LOCK_HELD_OUTPUT=$OUTPUT
 [[ $LOCK_HELD_OUTPUT == *"migrate upgrade@"* ]] || wrong "lock status names the frozen runner"
-say "Nobody will continue that run: release its lock (migrate terminates the holder's idle session)."
-mig lock clear --yes
+say "Nobody will continue that run: release its lock (migrate terminates the holder's idle session)." \
+  "Its heartbeat stopped when it froze; the demo cannot wait the default 30s (--stale-after) for it to look stale."
+mig lock clear --yes --stale-after 1s
 CLEAR_RC=$RC
 kill -KILL "$I_PID" 2>/dev/null || true
 for _ in {1..100}; do kill -0 "$I_PID" 2>/dev/null || break; sleep 0.05; done

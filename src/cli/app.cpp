@@ -150,7 +150,11 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   bind(lock_status, "lock status", [](Context& c) { return run_lock_status(c); });
   auto* lock_clear = lock->add_subcommand("clear", "Release a stale migration lock by terminating its holder's backend");
   lock_clear->add_flag("-y,--yes", o.lock_clear.yes, "Do not ask for confirmation");
-  lock_clear->add_flag("--force", o.lock_clear.force, "Also terminate a holder that is running a statement");
+  lock_clear->add_flag("--force", o.lock_clear.force,
+                       "Also terminate a holder that is running a statement or whose heartbeat is recent");
+  lock_clear->add_option("--stale-after", o.lock_clear.stale_after,
+                         "A migrate run whose heartbeat is younger than this is alive, not stale")
+      ->capture_default_str();
   bind(lock_clear, "lock clear", [&o](Context& c) { return run_lock_clear(c, o.lock_clear); });
 }
 

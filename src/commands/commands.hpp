@@ -60,7 +60,7 @@ struct ResolveBranchOptions {
 struct LockClearOptions {
   bool yes = false;
   bool force = false;
-  std::string lock_wait;  // unused; kept for symmetry of flags
+  std::string stale_after = "30s";  // a holder whose heartbeat is younger is alive
 };
 
 int run_init(cli::Context& context);

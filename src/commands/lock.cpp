@@ -9,6 +9,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/session_json.hpp"
+#include "core/duration.hpp"
 #include "core/sql_text.hpp"
 
 namespace migrate::commands {
@@ -67,6 +68,16 @@ int run_lock_clear(cli::Context& context, const LockClearOptions& options) {
     throw Error(ExitCode::runtime,
                 fmt::format("pid {} is running a statement right now; it is not stale", session.pid),
                 "wait for it, or add --force if you are sure its run must be stopped");
+  // A migrate run between steps, retries or backfill batches is idle but
+  // alive: its heartbeat says so.
+  auto stale_after = core::parse_duration(options.stale_after, "--stale-after");
+  if (holder->has_row && holder->heartbeat_age_seconds >= 0 && !options.force &&
+      holder->heartbeat_age_seconds * 1000 < static_cast<double>(stale_after.count()))
+    throw Error(ExitCode::runtime,
+                fmt::format("pid {} is a migrate run whose heartbeat is {:.0f}s old (younger than --stale-after {}): it "
+                            "is alive, not stale",
+                            session.pid, holder->heartbeat_age_seconds, core::format_duration(stale_after)),
+                "wait for it, or add --force if you are sure its run must be stopped");
   if (!options.yes) {
     if (!context.stdin_is_terminal())
       throw usage_error("lock clear needs confirmation", "run it on a terminal, or add --yes");
@@ -95,8 +106,8 @@ int run_lock_clear(cli::Context& context, const LockClearOptions& options) {
   const auto& state = context.state_sql();
   std::string detail = fmt::format("terminated pid {} ({}; {}@{}; state {}){}", session.pid, session.application_name,
                                    session.user, session.client, session.state, options.force ? " with --force" : "");
-  database->query(fmt::format("DO $record$ BEGIN IF to_regclass({}) IS NOT NULL THEN {}; END IF; END $record$",
-                              core::quote_literal(state.table("events")), state.event("lock-clear", "", detail)));
+  auto events = database->query(fmt::format("SELECT to_regclass({}) IS NOT NULL", core::quote_literal(state.table("events"))));
+  if (!events.empty() && events[0][0] && *events[0][0] == "t") database->query(state.event("lock-clear", "", detail));
   if (context.json())
     context.out() << nlohmann::json{{"cleared", true}, {"pid", session.pid}}.dump(2) << '\n';
   else

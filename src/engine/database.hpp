@@ -35,6 +35,7 @@ struct LockHolder {
   std::string ci_job;
   std::string started_at;
   std::string heartbeat;
+  double heartbeat_age_seconds = -1;  // -1: no holder row
 };
 
 // What a runner writes into the holder row when it takes the lock.
@@ -82,6 +83,8 @@ class Database {
   virtual std::vector<core::AppliedRevision> read_applied() = 0;
   // The recorded file content of one applied revision ("" when unknown).
   virtual std::string read_content(const std::string& id) = 0;
+  // True when the state schema is missing or has an older layout.
+  virtual bool state_needs_layout() = 0;
   // Creates the state schema or brings its layout up to date.
   virtual void ensure_state() = 0;
 

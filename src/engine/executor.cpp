@@ -203,22 +203,24 @@ void Executor::run_statement(const core::Revision& revision, const core::Step& s
     run_with_retry(batch, step, first_statement, nullptr);
     return;
   }
-  if (!step.drop_if_invalid_index.empty() && !m_database.offline()) {
-    auto rows = m_database.query(fmt::format(
-        "SELECT NOT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass({})",
-        core::quote_literal(step.drop_if_invalid_index)));
-    if (!rows.empty() && rows[0][0] && *rows[0][0] == "t") {
-      m_reporter.warning(fmt::format("index {} is invalid (an interrupted concurrent build); dropping and rebuilding it",
-                                     step.drop_if_invalid_index));
-      core::Step drop = step;
-      drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
-      run_with_retry({{timeouts(revision, false)[0], drop.sql}, false}, drop, 1, nullptr);
-    }
-  }
   Batch batch{timeouts(revision, false), false};
   batch.statements.push_back(step.sql);
   run_with_retry(batch, step, static_cast<int>(batch.statements.size()) - 1, nullptr);
   if (!after.empty()) m_database.run({after, true});
+}
+
+void Executor::drop_invalid_index(const core::Step& step) {
+  if (step.drop_if_invalid_index.empty() || m_database.offline()) return;
+  auto rows = m_database.query(fmt::format("SELECT NOT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass({})",
+                                           core::quote_literal(step.drop_if_invalid_index)));
+  if (rows.empty() || !rows[0][0] || *rows[0][0] != "t") return;
+  m_reporter.warning(fmt::format("index {} is invalid (an interrupted concurrent build); dropping and rebuilding it",
+                                 step.drop_if_invalid_index));
+  core::Step drop = step;
+  drop.drop_if_invalid_index.clear();
+  drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
+  run_with_retry({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
+                 nullptr);
 }
 
 void Executor::report_terminated() {
@@ -234,6 +236,9 @@ std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const co
   std::mt19937 random(std::random_device{}());
   milliseconds backoff(100);
   for (int attempt = 1;; ++attempt) {
+    // A concurrent build that timed out waiting has already left an invalid
+    // index behind; IF NOT EXISTS would then skip it and record success.
+    drop_invalid_index(step);
     try {
       auto rows = m_database.run(batch);
       report_terminated();
@@ -253,6 +258,7 @@ std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const co
           milliseconds pause = backoff + milliseconds(jitter(random));
           m_reporter.lock_retry(*failed, attempt, blockers, pause);
           std::this_thread::sleep_for(pause);
+          m_database.heartbeat();
           backoff = std::min<milliseconds>(backoff * 2, milliseconds(5000));
           continue;
         }

@@ -67,6 +67,8 @@ class Executor {
   std::vector<std::string> timeouts(const core::Revision& revision, bool local) const;
   std::string state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
   void check_interrupted() const;
+  // Drops the step's index when an interrupted concurrent build left it invalid.
+  void drop_invalid_index(const core::Step& step);
   // Reports and records sessions the blocker watch terminated.
   void report_terminated();
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "engine/executor.hpp"
 
 namespace migrate::engine {
 
@@ -48,6 +49,8 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockO
   int pid_before = database.backend_pid();
   if (database.backend_pid() != pid_before) throw pooled_connection_error();
   while (!database.try_lock()) {
+    if (g_interrupted)
+      throw Error(ExitCode::interrupted, "interrupted while waiting for the migration lock; nothing was changed");
     auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
     if (waited >= options.wait) {
       throw Error(ExitCode::lock_not_acquired,

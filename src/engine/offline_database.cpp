@@ -3,7 +3,10 @@
 namespace migrate::engine {
 
 OfflineDatabase::OfflineDatabase(std::ostream& out, Database* reads, std::vector<std::string> layout_sql)
-    : m_out(out), m_reads(reads), m_layout_sql(std::move(layout_sql)) {}
+    : m_out(out), m_reads(reads), m_layout_sql(std::move(layout_sql)) {
+  // The literals below are written for this setting, as migrate's own sessions use.
+  m_out << "SET standard_conforming_strings = on;\n\n";
+}
 
 std::vector<core::AppliedRevision> OfflineDatabase::read_applied() {
   return m_reads ? m_reads->read_applied() : std::vector<core::AppliedRevision>{};
@@ -13,8 +16,10 @@ std::string OfflineDatabase::read_content(const std::string& id) {
   return m_reads ? m_reads->read_content(id) : std::string();
 }
 
+bool OfflineDatabase::state_needs_layout() { return !m_reads || m_reads->state_needs_layout(); }
+
 void OfflineDatabase::ensure_state() {
-  if (read_applied().empty()) run({m_layout_sql, true});
+  if (state_needs_layout()) run({m_layout_sql, true});
 }
 
 std::vector<Database::Row> OfflineDatabase::run(const Batch& batch) {

@@ -17,6 +17,7 @@ class OfflineDatabase : public Database {
 
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
+  bool state_needs_layout() override;
   void ensure_state() override;
   bool try_lock() override { return true; }
   void unlock() override {}

@@ -97,6 +97,8 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     : m_impl(std::make_unique<Impl>(connection_string, application_name, state)) {
   try {
     m_impl->connection = std::make_unique<pqxx::connection>(connection_string);
+    // Literals are written standard-conforming (quotes doubled, backslashes plain).
+    m_impl->exec("SET standard_conforming_strings = on");
     m_impl->exec("SET application_name = " + quote_literal(application_name));
   } catch (const pqxx::broken_connection& error) {
     throw Error(ExitCode::runtime,
@@ -186,14 +188,16 @@ std::string PgDatabase::read_content(const std::string& id) {
   return result.empty() ? std::string() : result[0][0].c_str();
 }
 
-void PgDatabase::ensure_state() {
+bool PgDatabase::state_needs_layout() {
   const auto& state = m_impl->state;
   auto check = m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", quote_literal(state.table("layout"))));
-  if (check[0][0].as<bool>()) {
-    auto layout = m_impl->exec(fmt::format("SELECT coalesce(max(version), 0) FROM {}", state.table("layout")));
-    if (layout[0][0].as<int>() == engine::k_state_layout_version) return;
-  }
-  run({state.ensure_layout(), true});
+  if (!check[0][0].as<bool>()) return true;
+  auto layout = m_impl->exec(fmt::format("SELECT coalesce(max(version), 0) FROM {}", state.table("layout")));
+  return layout[0][0].as<int>() < engine::k_state_layout_version;
+}
+
+void PgDatabase::ensure_state() {
+  if (state_needs_layout()) run({m_impl->state.ensure_layout(), true});
 }
 
 bool PgDatabase::try_lock() {
@@ -224,7 +228,8 @@ std::optional<engine::LockHolder> PgDatabase::lock_holder() {
   if (*rows[0][9] == "t") {
     auto row = m_impl->exec(fmt::format(
         "SELECT host, command, ci_job, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-        "to_char(heartbeat AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM {} WHERE lock_key = {} AND pid = {}",
+        "to_char(heartbeat AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+        "extract(epoch from clock_timestamp() - heartbeat) FROM {} WHERE lock_key = {} AND pid = {}",
         state.table("lock_holder"), m_impl->key, holder.session.pid));
     if (!row.empty()) {
       holder.has_row = true;
@@ -233,6 +238,7 @@ std::optional<engine::LockHolder> PgDatabase::lock_holder() {
       holder.ci_job = row[0][2].c_str();
       holder.started_at = row[0][3].c_str();
       holder.heartbeat = row[0][4].c_str();
+      holder.heartbeat_age_seconds = row[0][5].as<double>();
     }
   }
   return holder;
@@ -240,15 +246,14 @@ std::optional<engine::LockHolder> PgDatabase::lock_holder() {
 
 void PgDatabase::write_holder(const engine::HolderInfo& info) {
   const std::string table = m_impl->state.table("lock_holder");
+  if (!m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", quote_literal(table)))[0][0].as<bool>()) return;
   m_impl->exec(fmt::format(
-      "DO $holder$ BEGIN IF to_regclass({0}) IS NOT NULL THEN "
-      "INSERT INTO {1} (lock_key, pid, backend_start, host, command, ci_job, started_at, heartbeat) "
-      "SELECT {2}, pid, backend_start, {3}, {4}, {5}, now(), now() FROM pg_stat_activity WHERE pid = pg_backend_pid() "
+      "INSERT INTO {0} (lock_key, pid, backend_start, host, command, ci_job, started_at, heartbeat) "
+      "SELECT {1}, pid, backend_start, {2}, {3}, {4}, now(), now() FROM pg_stat_activity WHERE pid = pg_backend_pid() "
       "ON CONFLICT (lock_key) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, "
       "host = EXCLUDED.host, command = EXCLUDED.command, ci_job = EXCLUDED.ci_job, started_at = now(), "
-      "heartbeat = now(); END IF; END $holder$",
-      quote_literal(table), table, m_impl->key, quote_literal(info.host), quote_literal(info.command),
-      quote_literal(info.ci_job)));
+      "heartbeat = now()",
+      table, m_impl->key, quote_literal(info.host), quote_literal(info.command), quote_literal(info.ci_job)));
 }
 
 void PgDatabase::heartbeat() {

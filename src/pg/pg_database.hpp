@@ -22,6 +22,7 @@ class PgDatabase : public engine::Database {
 
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
+  bool state_needs_layout() override;
   void ensure_state() override;
 
   bool try_lock() override;

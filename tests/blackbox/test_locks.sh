@@ -102,10 +102,15 @@ kill -STOP "$frozen_pid"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name LIKE 'migrate upgrade@%' AND application_name NOT LIKE '%(watch)' AND state = 'idle'"
 run_migrate --dir m2 --database-url "$url" upgrade --lock-wait 200ms
 assert_rc 5
-run_migrate --database-url "$url" lock clear
+run_migrate --database-url "$url" lock clear --stale-after 0s
 assert_rc 2
 assert_err_contains "add --yes"
+# Its heartbeat is seconds old: by default that is a live run, not a stale one.
 run_migrate --database-url "$url" lock clear --yes
+assert_rc 1
+assert_err_contains "whose heartbeat is"
+assert_err_contains "alive, not stale"
+run_migrate --database-url "$url" lock clear --yes --stale-after 0s
 assert_rc 0
 assert_out_contains "Terminated backend"
 assert_eq "1" "$(psql_db "$url" "SELECT count(*) FROM migrate.events WHERE kind = 'lock-clear'")" "clear recorded"
