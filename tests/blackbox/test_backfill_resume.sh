@@ -58,15 +58,21 @@ assert_in_progress() {
 
 # --- SIGKILL mid-backfill, then resume --------------------------------------------
 
-killed_backfill_resumes() {
-  local done_at_kill
-  project 300000
-  migrate_bg killed --database-url "$URL" upgrade --batch-size 1000 --batch-pause 5ms
+# kill_mid_backfill NAME: starts the upgrade and SIGKILLs it once the backfill
+# has saved progress; returns once its backend is gone too.
+kill_mid_backfill() {
+  migrate_bg "$1" --database-url "$URL" upgrade --batch-size 1000 --batch-pause 5ms
   wait_until "$URL" "SELECT to_regclass('migrate.backfill_progress') IS NOT NULL AND
                      EXISTS (SELECT 1 FROM migrate.backfill_progress WHERE rows_done > 0)" 200
   kill -KILL "$BG_PID"
   wait "$BG_PID" 2>/dev/null || true
   wait_for_backends_gone
+}
+
+killed_backfill_resumes() {
+  local done_at_kill
+  project 300000
+  kill_mid_backfill killed
   done_at_kill=$(rows_done)
   ((done_at_kill > 0 && done_at_kill < 300000)) || fail "killed after $done_at_kill rows, not mid-backfill"
   assert_eq in_progress "$(q "SELECT phase FROM migrate.revisions WHERE id = '$ID'")"
@@ -171,12 +177,7 @@ YAML
 # a YAML revision's rollback runs from any point of its expand.
 killed_backfill_rolls_back() {
   project 100000
-  migrate_bg rollback --database-url "$URL" upgrade --batch-size 1000 --batch-pause 5ms
-  wait_until "$URL" "SELECT to_regclass('migrate.backfill_progress') IS NOT NULL AND
-                     EXISTS (SELECT 1 FROM migrate.backfill_progress WHERE rows_done > 0)" 200
-  kill -KILL "$BG_PID"
-  wait "$BG_PID" 2>/dev/null || true
-  wait_for_backends_gone
+  kill_mid_backfill rollback
   assert_in_progress
   run_migrate --database-url "$URL" downgrade base
   assert_rc 0
