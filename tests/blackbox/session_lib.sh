@@ -32,7 +32,7 @@ session_close() {
 
 # The backend pid of the first session whose application_name is APP.
 backend_pid_of() {
-  psql_db "$1" "SELECT pid FROM pg_stat_activity WHERE application_name = '$2' ORDER BY backend_start LIMIT 1"
+  psql_db "$1" "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '$2' ORDER BY backend_start LIMIT 1"
 }
 
 # wait_until URL SQL [TRIES]: polls until SQL returns 't' (0.1 s steps).

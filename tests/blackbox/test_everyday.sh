@@ -249,7 +249,7 @@ passwords_never_show() {
   name=${url#postgresql:///}
   name=${name%%\?*}
   checkout migrations story/base
-  good="postgresql://postgres:s3cr3t@/$name?host=$(printf %s "$PGHOST" | sed 's|/|%2F|g')&port=$PGPORT"
+  good="postgresql://$PGUSER:s3cr3t@/$name?host=$(printf %s "$PGHOST" | sed 's|/|%2F|g')&port=$PGPORT"
 
   check_no_password() {
     [[ "$OUT$ERR" != *s3cr3t* ]] || fail "the password shows in the output of $1"
@@ -270,10 +270,10 @@ passwords_never_show() {
   ! pg_dump --data-only --schema=migrate -d "$url" | grep -q s3cr3t ||
     fail "the password was written into the migrate schema"
 
-  run_migrate --database-url "postgresql://postgres:s3cr3t@127.0.0.1:1/$name?connect_timeout=5" status
+  run_migrate --database-url "postgresql://$PGUSER:s3cr3t@127.0.0.1:1/$name?connect_timeout=5" status
   assert_rc 1
   check_no_password "status against a wrong host"
-  run_migrate --database-url "postgresql://postgres:s3cr3t@/$name?host=/nonexistent-socket-dir" status
+  run_migrate --database-url "postgresql://$PGUSER:s3cr3t@/$name?host=/nonexistent-socket-dir" status
   assert_rc 1
   check_no_password "status against a missing socket directory"
   run_migrate --database-url "${good/$name/no_such_database}" status
@@ -283,13 +283,13 @@ passwords_never_show() {
   DATABASE_URL=${good/$name/no_such_database} run_migrate --json status
   assert_rc 1
   check_no_password "status --json with DATABASE_URL and a database that does not exist"
-  keyword="host=$PGHOST port=$PGPORT user=postgres password=s3cr3t dbname=no_such_database"
+  keyword="host=$PGHOST port=$PGPORT user=$PGUSER password=s3cr3t dbname=no_such_database"
   run_migrate --database-url "$keyword" status
   assert_rc 1
   check_no_password "status with a keyword string"
 
   # A URL libpq cannot parse: its error message quotes the whole URI.
-  run_migrate --database-url "postgresql://postgres:s3cr3t@[::1/$name" status
+  run_migrate --database-url "postgresql://$PGUSER:s3cr3t@[::1/$name" status
   [[ "$RC" == 1 || "$RC" == 2 ]] || fail "a malformed URL is a runtime or usage error (1 or 2)"
   check_no_password "status with a malformed URL"
 }

@@ -16,7 +16,7 @@ CREATE TABLE third_step (id int);" "DROP TABLE third_step; DROP TABLE first_step
 interrupt_run() {
   local url=$1
   migrate_bg killed --dir m1 --database-url "$url" upgrade
-  wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(2)%' AND pid <> pg_backend_pid()"
+  wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(2)%' AND pid <> pg_backend_pid()"
   kill -9 "$BG_PID"
   wait "$BG_PID" 2>/dev/null || true
   # Its backend finishes the statement, finds the client gone and ends, releasing the lock.
@@ -56,7 +56,7 @@ url=$(new_db)
 write_revision m2 f00000000001 "" "SELECT pg_sleep(1.5);"
 write_revision m2 f00000000002 f00000000001 "CREATE TABLE never_reached (id int);" "DROP TABLE never_reached;"
 migrate_bg sigint --dir m2 --database-url "$url" upgrade
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1.5)%' AND pid <> pg_backend_pid()"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(1.5)%' AND pid <> pg_backend_pid()"
 kill -INT "$BG_PID"
 rc=0
 wait "$BG_PID" || rc=$?

@@ -14,7 +14,7 @@ psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text); INSERT
 write_revision m1 a00000000001 "" "ALTER TABLE users ADD COLUMN first text;" "ALTER TABLE users DROP COLUMN first;"
 open_session app "$url" v1-app
 session_send app "BEGIN; SELECT count(*) FROM users;"
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'v1-app' AND state = 'idle in transaction'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app' AND state = 'idle in transaction'"
 blocker=$(backend_pid_of "$url" v1-app)
 migrate_bg run1 --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --retries 50
 sleep 1.5
@@ -36,7 +36,7 @@ url=$(new_db)
 psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text)"
 open_session app2 "$url" v1-app
 session_send app2 "BEGIN; SELECT count(*) FROM users;"
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'v1-app' AND state = 'idle in transaction'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app' AND state = 'idle in transaction'"
 run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 50ms --retries 2
 assert_rc 1
 assert_err_contains "m1/a00000000001.sql:7: could not get a lock within lock_timeout 50ms after 3 attempts"
@@ -47,7 +47,7 @@ assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "noth
 run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --terminate-blockers-after 500ms
 assert_rc 0
 assert_err_contains "terminated pid"
-assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'v1-app'")" "idle blocker terminated"
+assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app'")" "idle blocker terminated"
 assert_eq "1" "$(psql_db "$url" "SELECT count(*) FROM migrate.events WHERE kind = 'terminate-blocker'")" "termination recorded"
 session_close app2
 
@@ -56,7 +56,7 @@ url=$(new_db)
 psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text)"
 open_session busy "$url" busy-app
 session_send busy "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE; SELECT pg_sleep(2); COMMIT;"
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'busy-app' AND state = 'active'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'busy-app' AND state = 'active'"
 run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --retries 40 --terminate-blockers-after 200ms
 assert_rc 0
 assert_err_contains "(busy-app"
@@ -68,7 +68,7 @@ url=$(new_db)
 psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text)"
 open_session app3 "$url" v1-app
 session_send app3 "BEGIN; SELECT count(*) FROM users;"
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'v1-app' AND state = 'idle in transaction'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app' AND state = 'idle in transaction'"
 migrate_bg first --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --retries 100
 first_pid=$BG_PID
 wait_until "$url" "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
@@ -96,10 +96,10 @@ write_revision m2 b00000000001 "" "SELECT pg_sleep(1);"
 write_revision m2 b00000000002 b00000000001 "CREATE TABLE after_freeze (id int);" "DROP TABLE after_freeze;"
 migrate_bg frozen --dir m2 --database-url "$url" upgrade
 frozen_pid=$BG_PID
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1)%' AND state = 'active' AND pid <> pg_backend_pid() AND application_name LIKE 'migrate upgrade@%'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(1)%' AND state = 'active' AND pid <> pg_backend_pid() AND application_name LIKE 'migrate upgrade@%'"
 kill -STOP "$frozen_pid"
 # Its statement finishes on the server; the stopped client keeps the session and the lock.
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name LIKE 'migrate upgrade@%' AND application_name NOT LIKE '%(watch)' AND state = 'idle'"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'migrate upgrade@%' AND application_name NOT LIKE '%(watch)' AND state = 'idle'"
 run_migrate --dir m2 --database-url "$url" upgrade --lock-wait 200ms
 assert_rc 5
 run_migrate --database-url "$url" lock clear --stale-after 0s
@@ -123,7 +123,7 @@ assert_eq "2" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "both
 url=$(new_db)
 write_revision m3 c00000000001 "" "SELECT pg_sleep(3);"
 migrate_bg active --dir m3 --database-url "$url" upgrade
-wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()"
 run_migrate --database-url "$url" lock clear --yes
 assert_rc 1
 assert_err_contains "is running a statement right now"
