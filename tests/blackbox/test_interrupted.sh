@@ -76,6 +76,14 @@ psql_db "$url" "CREATE SCHEMA migrate;
 run_migrate --dir m2 --database-url "$url" upgrade
 # The old row's checksum does not match: refused, but the layout was not needed to refuse.
 assert_rc 6
+# --sql shows the layout statements the real run needs first.
+run_migrate --dir m2 --database-url "$url" upgrade --sql --ignore-unknown
+assert_rc 6
+run_migrate --dir m2 --database-url "$url" stamp --update-checksum f00000000001 --sql
+assert_rc 0
+assert_out_contains "ADD COLUMN IF NOT EXISTS note"
+assert_out_contains "SET standard_conforming_strings = on;"
+assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'migrate' AND column_name = 'note'")" "--sql changed nothing"
 run_migrate --dir m2 --database-url "$url" stamp --update-checksum f00000000001
 assert_rc 0
 run_migrate --dir m2 --database-url "$url" upgrade

@@ -153,4 +153,19 @@ done
 assert_eq "20" "$(psql_db "$url" "SELECT count(*) FROM applied_log")" "each revision ran once"
 assert_eq "20" "$(psql_db "$url" "SELECT count(DISTINCT revision) FROM applied_log")" "no revision ran twice"
 assert_eq "20" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "twenty recorded"
+# --- SIGINT while waiting for the lock: exit 130 at once ------------------------
+url=$(new_db)
+open_session holder "$url" lock-holder
+session_send holder "SELECT pg_advisory_lock(1835624306, $(python3 -c 'h=2166136261
+for c in b"migrate": h = ((h ^ c) * 16777619) & 0xffffffff
+print(h - (1 << 32) if h >= 1 << 31 else h)'));"
+wait_until "$url" "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+migrate_bg waiting --dir m1 --database-url "$url" upgrade --lock-wait 60s
+sleep 1
+kill -INT "$BG_PID"
+rc=0
+wait "$BG_PID" || rc=$?
+assert_eq "130" "$rc" "exit code after SIGINT while waiting for the lock"
+grep -q "interrupted while waiting for the migration lock" waiting.err || fail "no message: $(cat waiting.err)"
+session_close holder
 echo "locks: all checks passed"
