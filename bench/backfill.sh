@@ -41,14 +41,7 @@ operations:
   - add_column: {table: users, column: first, type: text, up: "split_part(name, ' ', 1)"}
 YAML
 
-fresh_table() {
-  bench_recreate_db "$DB"
-  bench_psql -d "$DB" >/dev/null <<SQL
-CREATE TABLE users (id bigserial PRIMARY KEY, name text);
-INSERT INTO users (name) SELECT 'First' || i || ' Last' || i FROM generate_series(1, $ROWS) AS i;
-VACUUM ANALYZE users;
-SQL
-}
+fresh_table() { bench_users_table "$DB" "$ROWS"; }
 
 # scenario NAME METHOD TRAFFIC(yes|no): sets MS_<NAME> (wall time of the
 # operation), STATUS_<NAME>, MISSING_<NAME> and REPORT_<NAME> (bench_latency_stats).

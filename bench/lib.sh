@@ -368,3 +368,14 @@ bench_latency_stats() {
     }'
   rm -f "$all"
 }
+
+# bench_users_table DB ROWS: DB recreated with users(id, name) holding ROWS
+# 'FirstN LastN' names, analysed (the table both traffic benchmarks use).
+bench_users_table() {
+  bench_recreate_db "$1"
+  bench_psql -d "$1" >/dev/null <<SQL
+CREATE TABLE users (id bigserial PRIMARY KEY, name text);
+INSERT INTO users (name) SELECT 'First' || i || ' Last' || i FROM generate_series(1, $2) AS i;
+VACUUM ANALYZE users;
+SQL
+}

@@ -41,14 +41,7 @@ ALTER TABLE users ADD COLUMN first text;
 ALTER TABLE users DROP COLUMN first;
 SQL
 
-fresh_table() {
-  bench_recreate_db "$DB"
-  bench_psql -d "$DB" >/dev/null <<SQL
-CREATE TABLE users (id bigserial PRIMARY KEY, name text);
-INSERT INTO users (name) SELECT 'First' || i || ' Last' || i FROM generate_series(1, $ROWS) AS i;
-VACUUM ANALYZE users;
-SQL
-}
+fresh_table() { bench_users_table "$DB" "$ROWS"; }
 
 # Waits (at most 10 s) until a session sits idle in transaction on DB.
 wait_for_blocker() {

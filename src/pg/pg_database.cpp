@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -98,8 +99,10 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
   try {
     m_impl->connection = std::make_unique<pqxx::connection>(connection_string);
     // Literals are written standard-conforming (quotes doubled, backslashes plain).
-    m_impl->exec("SET standard_conforming_strings = on");
-    m_impl->exec("SET application_name = " + quote_literal(application_name));
+    // One round trip. The name's literal is read before the first setting
+    // applies; it holds no backslash (command and host name), so it reads the same.
+    m_impl->exec("SELECT set_config('standard_conforming_strings', 'on', false), set_config('application_name', " +
+                 quote_literal(application_name) + ", false)");
   } catch (const pqxx::broken_connection& error) {
     throw Error(ExitCode::runtime,
                 "cannot connect to the database: " + core::redact_in_message(clean_message(error.what()), connection_string),
@@ -120,8 +123,13 @@ bool PgDatabase::state_exists() {
 
 std::vector<core::AppliedRevision> PgDatabase::read_applied() {
   const auto& state = m_impl->state;
-  auto check = m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL, to_regclass({}) IS NOT NULL",
-                                        quote_literal(state.table("revisions")), quote_literal(state.table("layout"))));
+  // One round trip: does the state exist, which columns it has (a table
+  // written by an older layout lacks newer ones until the next command that
+  // changes the database adds them), and is there a layout table.
+  auto check = m_impl->exec(fmt::format(
+      "SELECT to_regclass({0}) IS NOT NULL, to_regclass({1}) IS NOT NULL, (SELECT string_agg(attname, ',') FROM "
+      "pg_attribute WHERE attrelid = to_regclass({0}) AND attnum > 0 AND NOT attisdropped)",
+      quote_literal(state.table("revisions")), quote_literal(state.table("layout"))));
   if (!check[0][0].as<bool>()) return {};
   if (check[0][1].as<bool>()) {
     auto layout = m_impl->exec(fmt::format("SELECT coalesce(max(version), 0) FROM {}", state.table("layout")));
@@ -132,13 +140,13 @@ std::vector<core::AppliedRevision> PgDatabase::read_applied() {
                               state.schema(), version, engine::k_state_layout_version),
                   "upgrade migrate to the version that last wrote this database");
   }
-  // A table written by an older layout lacks newer columns until the next
-  // command that changes the database adds them: read what is there.
   std::set<std::string> present;
-  for (const auto& row : m_impl->exec(fmt::format(
-           "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass({}) AND attnum > 0 AND NOT attisdropped",
-           quote_literal(state.table("revisions")))))
-    present.insert(row[0].c_str());
+  std::string columns = check[0][2].c_str();
+  for (size_t pos = 0; pos <= columns.size();) {
+    size_t end = std::min(columns.find(',', pos), columns.size());
+    present.insert(columns.substr(pos, end - pos));
+    pos = end + 1;
+  }
   auto column = [&](const char* name, const char* expression, const char* missing) {
     return present.count(name) ? std::string(expression) : std::string(missing);
   };
