@@ -10,7 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/connection_string.hpp"
-#include "core/revision_loader.hpp"
+#include "core/revisions/revision_loader.hpp"
 #include "core/suggest.hpp"
 #include "fs/migrations_dir.hpp"
 

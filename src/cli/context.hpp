@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "core/revision_graph.hpp"
+#include "core/revisions/revision_graph.hpp"
 #include "engine/state_sql.hpp"
 #include "pg/pg_database.hpp"
 #include "report/terminal_reporter.hpp"

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
-#include "core/plan.hpp"
+#include "core/revisions/plan.hpp"
 
 namespace migrate::commands {
 

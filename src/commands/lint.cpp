@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
-#include "core/lint.hpp"
+#include "core/checks/lint.hpp"
 
 namespace migrate::commands {
 

@@ -10,7 +10,7 @@
 #include "commands/commands.hpp"
 #include "commands/session_json.hpp"
 #include "core/duration.hpp"
-#include "core/sql_text.hpp"
+#include "core/sql/sql_text.hpp"
 
 namespace migrate::commands {
 

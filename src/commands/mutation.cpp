@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
-#include "core/lint.hpp"
-#include "core/plan_check.hpp"
-#include "core/revision_script.hpp"
-#include "core/sql_text.hpp"
+#include "core/checks/lint.hpp"
+#include "core/checks/plan_check.hpp"
+#include "core/revisions/revision_script.hpp"
+#include "core/sql/sql_text.hpp"
 #include "version.hpp"
 
 namespace migrate::commands {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "commands/commands.hpp"
-#include "core/plan.hpp"
-#include "core/status.hpp"
+#include "core/revisions/plan.hpp"
+#include "core/revisions/status.hpp"
 #include "engine/executor.hpp"
 #include "engine/migration_lock.hpp"
 #include "engine/offline_database.hpp"

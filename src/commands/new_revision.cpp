@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/commands.hpp"
-#include "core/revision_template.hpp"
+#include "core/revisions/revision_template.hpp"
 #include "fs/migrations_dir.hpp"
 
 namespace migrate::commands {

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
-#include "core/plan.hpp"
-#include "core/revision_template.hpp"
-#include "core/sql_analysis.hpp"
+#include "core/revisions/plan.hpp"
+#include "core/revisions/revision_template.hpp"
+#include "core/checks/branch_overlap.hpp"
 #include "fs/migrations_dir.hpp"
 
 namespace migrate::commands {

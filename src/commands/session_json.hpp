@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/applied_revision.hpp"
+#include "core/revisions/applied_revision.hpp"
 #include "engine/database.hpp"
 
 namespace migrate::commands {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/commands.hpp"
-#include "core/revision_parser.hpp"
+#include "core/revisions/revision_parser.hpp"
 #include "fs/migrations_dir.hpp"
 
 namespace migrate::commands {

@@ -6,7 +6,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/session_json.hpp"
-#include "core/status.hpp"
+#include "core/revisions/status.hpp"
 
 namespace migrate::commands {
 

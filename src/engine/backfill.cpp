@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "core/sql_text.hpp"
+#include "core/sql/sql_text.hpp"
 #include "engine/executor.hpp"
 
 namespace migrate::engine {

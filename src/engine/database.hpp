@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/applied_revision.hpp"
+#include "core/revisions/applied_revision.hpp"
 #include "core/error.hpp"
 
 namespace migrate::engine {

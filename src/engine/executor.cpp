@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
-#include "core/revision_script.hpp"
-#include "core/sql_text.hpp"
+#include "core/revisions/revision_script.hpp"
+#include "core/sql/sql_text.hpp"
 
 namespace migrate::engine {
 

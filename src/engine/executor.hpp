@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "core/applied_revision.hpp"
-#include "core/plan.hpp"
-#include "core/revision_graph.hpp"
+#include "core/revisions/applied_revision.hpp"
+#include "core/revisions/plan.hpp"
+#include "core/revisions/revision_graph.hpp"
 #include "engine/database.hpp"
 #include "engine/reporter.hpp"
 #include "engine/state_sql.hpp"

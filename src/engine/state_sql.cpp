@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/checksum.hpp"
-#include "core/sql_text.hpp"
+#include "core/revisions/checksum.hpp"
+#include "core/sql/sql_text.hpp"
 
 namespace migrate::engine {
 

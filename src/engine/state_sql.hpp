@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/applied_revision.hpp"
-#include "core/revision.hpp"
+#include "core/revisions/applied_revision.hpp"
+#include "core/revisions/revision.hpp"
 
 namespace migrate::engine {
 

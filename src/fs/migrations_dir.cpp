@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/revision_parser.hpp"
+#include "core/revisions/revision_parser.hpp"
 
 namespace migrate::fs {
 

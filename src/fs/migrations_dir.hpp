@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/revision.hpp"
+#include "core/revisions/revision.hpp"
 
 namespace migrate::fs {
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/connection_string.hpp"
-#include "core/sql_text.hpp"
+#include "core/sql/sql_text.hpp"
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
 

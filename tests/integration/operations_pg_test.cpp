@@ -5,9 +5,9 @@
 // batching and retries (those have their own tests).
 #include <catch2/catch.hpp>
 
-#include "core/revision_parser.hpp"
-#include "core/revision_script.hpp"
-#include "core/sql_text.hpp"
+#include "core/revisions/revision_parser.hpp"
+#include "core/revisions/revision_script.hpp"
+#include "core/sql/sql_text.hpp"
 #include "support/test_database.hpp"
 
 using namespace migrate::core;

@@ -1,0 +1,163 @@
+#include "core/revisions/plan.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace migrate::core {
+
+namespace {
+
+std::string describe_heads(const RevisionGraph& graph, const std::vector<std::string>& heads) {
+  std::string text;
+  for (const auto& id : heads) {
+    const Revision& revision = graph.get(id);
+    text += fmt::format("\n  {}  {}  ({})", id, revision.message, revision.path);
+  }
+  std::vector<std::string> points = branch_points(graph, heads);
+  if (!points.empty()) text += fmt::format("\n  branched from {}", fmt::join(points, ", "));
+  return text;
+}
+
+bool is_relative(const std::string& spec) {
+  return spec.size() >= 2 && (spec[0] == '+' || spec[0] == '-') &&
+         std::all_of(spec.begin() + 1, spec.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+size_t relative_count(const std::string& spec) {
+  return static_cast<size_t>(std::strtoul(spec.c_str() + 1, nullptr, 10));
+}
+
+bool is_applied(const AppliedPhases& applied, const std::string& id) { return applied.count(id) != 0; }
+
+}  // namespace
+
+MultipleHeadsError::MultipleHeadsError(const RevisionGraph& graph, std::vector<std::string> heads)
+    : Error(ExitCode::multiple_heads,
+            fmt::format("the migration files have {} heads:{}", heads.size(), describe_heads(graph, heads)),
+            "run `migrate resolve-branch` to join them with a merge revision, or name `heads` as the "
+            "target to apply every branch on purpose"),
+      m_heads(std::move(heads)) {}
+
+std::string resolve_revision(const RevisionGraph& graph, const std::string& spec) {
+  if (graph.contains(spec)) return spec;
+  std::vector<std::string> candidates = graph.matching_prefix(spec);
+  if (candidates.size() == 1) return candidates.front();
+  if (candidates.empty())
+    throw usage_error(fmt::format("no revision '{}' in the migration files", spec),
+                      "run `migrate history` to list revisions");
+  throw usage_error(fmt::format("revision prefix '{}' is ambiguous: {}", spec, fmt::join(candidates, ", ")),
+                    "give more characters of the id");
+}
+
+std::vector<std::string> branch_points(const RevisionGraph& graph, const std::vector<std::string>& ids) {
+  if (ids.size() < 2) return {};
+  std::vector<bool> common = graph.closure_up({ids.front()});
+  for (size_t i = 1; i < ids.size(); ++i) {
+    std::vector<bool> other = graph.closure_up({ids[i]});
+    for (size_t j = 0; j < common.size(); ++j) common[j] = common[j] && other[j];
+  }
+  std::vector<std::string> points;
+  for (size_t j = 0; j < common.size(); ++j) {
+    if (!common[j]) continue;
+    bool latest = true;
+    for (const auto& child : graph.children(graph.order()[j])) latest = latest && !common[graph.position(child)];
+    if (latest) points.push_back(graph.order()[j]);
+  }
+  std::sort(points.begin(), points.end());
+  return points;
+}
+
+Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+  std::string spec = target.empty() ? "head" : target;
+  std::vector<std::string> wanted;
+  size_t limit = graph.size();
+  if (spec == "head") {
+    if (graph.heads().size() > 1) throw MultipleHeadsError(graph, graph.heads());
+    wanted = graph.heads();
+  } else if (spec == "heads") {
+    wanted = graph.heads();
+  } else if (is_relative(spec) && spec[0] == '+') {
+    if (graph.heads().size() > 1) throw MultipleHeadsError(graph, graph.heads());
+    wanted = graph.heads();
+    limit = relative_count(spec);
+  } else if (is_relative(spec) || spec == "base") {
+    throw usage_error(fmt::format("'{}' is a downgrade target", spec), "use `migrate downgrade " + spec + "`");
+  } else {
+    wanted = {resolve_revision(graph, spec)};
+  }
+  Plan plan;
+  if (wanted.empty()) return plan;
+  std::vector<bool> needed = graph.closure_up(wanted);
+  for (size_t i = 0; i < needed.size() && plan.size() < limit; ++i) {
+    if (!needed[i]) continue;
+    const std::string& id = graph.order()[i];
+    auto found = applied.find(id);
+    if (found == applied.end() || found->second == AppliedPhase::in_progress) plan.push_back({id, Phase::expand});
+  }
+  return plan;
+}
+
+Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+  if (target.empty()) throw usage_error("downgrade needs a target", "e.g. `migrate downgrade -1` or `migrate downgrade base`");
+  std::vector<std::string> applied_in_order;
+  for (const auto& id : graph.order())
+    if (is_applied(applied, id)) applied_in_order.push_back(id);
+
+  std::vector<std::string> undo;
+  if (target == "base") {
+    undo = applied_in_order;
+  } else if (is_relative(target) && target[0] == '-') {
+    size_t count = std::min(relative_count(target), applied_in_order.size());
+    undo.assign(applied_in_order.end() - static_cast<long>(count), applied_in_order.end());
+  } else if (is_relative(target) || target == "head" || target == "heads") {
+    throw usage_error(fmt::format("'{}' is an upgrade target", target), "use `migrate upgrade " + target + "`");
+  } else {
+    std::vector<bool> keep = graph.closure_up({resolve_revision(graph, target)});
+    for (const auto& id : applied_in_order)
+      if (!keep[graph.position(id)]) undo.push_back(id);
+  }
+  Plan plan;
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+    AppliedPhase phase = applied.at(*it);
+    plan.push_back({*it, phase == AppliedPhase::complete ? Phase::down : Phase::rollback});
+  }
+  return plan;
+}
+
+Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+  std::vector<bool> scope(graph.size(), true);
+  if (!target.empty() && target != "head" && target != "heads")
+    scope = graph.closure_up({resolve_revision(graph, target)});
+  Plan plan;
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const std::string& id = graph.order()[i];
+    auto found = applied.find(id);
+    if (scope[i] && found != applied.end() && found->second == AppliedPhase::expanded)
+      plan.push_back({id, Phase::contract});
+  }
+  return plan;
+}
+
+StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+  StampPlan plan;
+  std::vector<bool> keep(graph.size(), false);
+  if (target == "heads" || target == "head") {
+    if (target == "head" && graph.heads().size() > 1) throw MultipleHeadsError(graph, graph.heads());
+    keep = graph.closure_up(graph.heads());
+  } else if (target != "base") {
+    keep = graph.closure_up({resolve_revision(graph, target)});
+  }
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const std::string& id = graph.order()[i];
+    if (keep[i] && !is_applied(applied, id)) plan.record.push_back(id);
+  }
+  for (size_t i = graph.size(); i-- > 0;) {
+    const std::string& id = graph.order()[i];
+    if (!keep[i] && is_applied(applied, id)) plan.forget.push_back(id);
+  }
+  return plan;
+}
+
+}  // namespace migrate::core

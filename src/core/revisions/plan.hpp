@@ -1,0 +1,63 @@
+// Plans: from (graph, what the database has applied, a target) to the ordered
+// steps to run. Targets are full ids, unique prefixes, `head`, `heads`, `base`
+// and relative steps `+N` / `-N` as in Alembic.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/revisions/applied_revision.hpp"
+#include "core/error.hpp"
+#include "core/revisions/revision_graph.hpp"
+#include "core/step.hpp"
+
+namespace migrate::core {
+
+// id -> phase of every applied revision that the files know.
+using AppliedPhases = std::unordered_map<std::string, AppliedPhase>;
+
+struct PlannedRevision {
+  std::string id;
+  Phase phase;
+};
+using Plan = std::vector<PlannedRevision>;
+
+// More than one head and the target did not say which (exit 4).
+class MultipleHeadsError : public Error {
+ public:
+  MultipleHeadsError(const RevisionGraph& graph, std::vector<std::string> heads);
+  const std::vector<std::string>& heads() const { return m_heads; }
+
+ private:
+  std::vector<std::string> m_heads;
+};
+
+// A full id or a unique prefix. Throws a usage error for no match, listing the
+// candidates for an ambiguous prefix.
+std::string resolve_revision(const RevisionGraph& graph, const std::string& spec);
+
+// The latest common ancestors of `ids`, sorted (empty when they share none).
+std::vector<std::string> branch_points(const RevisionGraph& graph, const std::vector<std::string>& ids);
+
+// What `upgrade TARGET` runs: every revision the target needs that is not
+// applied (or is still in progress), parents first. "" means `head`.
+Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+
+// What `downgrade TARGET` runs: every applied revision that is not the target
+// or one of its ancestors, descendants first. Expanded revisions roll back.
+Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+
+// What `contract [TARGET]` runs: expanded revisions (up to the target and its
+// ancestors; "" means all), oldest first.
+Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+
+// What `stamp TARGET` records: the ids to mark applied (parents first) and the
+// ids to forget (descendants first) so that the database stands at the target.
+struct StampPlan {
+  std::vector<std::string> record;
+  std::vector<std::string> forget;
+};
+StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+
+}  // namespace migrate::core

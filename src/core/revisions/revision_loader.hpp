@@ -1,0 +1,15 @@
+// Turns the files of a migrations directory into a validated RevisionGraph,
+// reporting every problem in every file at once.
+#pragma once
+
+#include <vector>
+
+#include "core/revisions/revision_graph.hpp"
+
+namespace migrate::core {
+
+// Parses every file and builds the graph. Throws InvalidFilesError (exit 2)
+// listing every problem when any file is invalid.
+RevisionGraph load_revisions(const std::vector<SourceFile>& files);
+
+}  // namespace migrate::core

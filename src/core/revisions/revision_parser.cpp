@@ -1,0 +1,73 @@
+#include "core/revisions/revision_parser.hpp"
+
+#include "core/revisions/checksum.hpp"
+
+namespace migrate::core {
+
+static bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::optional<RevisionFormat> format_of(const std::string& path) {
+  if (ends_with(path, ".sql")) return RevisionFormat::sql;
+  if (ends_with(path, ".yaml") || ends_with(path, ".yml")) return RevisionFormat::yaml;
+  return std::nullopt;
+}
+
+std::vector<std::string> split_ids(const std::string& value) {
+  std::vector<std::string> ids;
+  std::string current;
+  for (char c : value) {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!current.empty()) ids.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) ids.push_back(std::move(current));
+  return ids;
+}
+
+std::string declared_id(const SourceFile& file) {
+  const std::string& text = file.content;
+  const bool sql = format_of(file.path) == RevisionFormat::sql;
+  const std::string key = sql ? "-- migrate:revision" : "revision:";
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    if (line.compare(0, key.size(), key) == 0) {
+      auto ids = split_ids(line.substr(key.size()));
+      if (!ids.empty()) {
+        std::string id = ids.front();
+        if (!sql && id.size() >= 2 && (id.front() == '"' || id.front() == '\'')) id = id.substr(1, id.size() - 2);
+        return id;
+      }
+    }
+    pos = end + 1;
+  }
+  return {};
+}
+
+std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
+  auto format = format_of(file.path);
+  if (!format) {
+    problems.push_back({file.path, 0, "not a revision file (expected .sql, .yaml or .yml)"});
+    return std::nullopt;
+  }
+  auto revision = *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
+                                                  : parse_yaml_revision(file, problems);
+  return revision;
+}
+
+bool Revision::has_contract() const {
+  if (format == RevisionFormat::sql) return contract.present && !contract.text.empty();
+  for (const auto& operation : operations)
+    if (operation_has_contract(operation)) return true;
+  return false;
+}
+
+}  // namespace migrate::core
