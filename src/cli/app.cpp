@@ -82,37 +82,39 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   m_app.add_flag("-v,--verbose", o.global.verbose, "More detail on stderr");
   m_app.add_flag("-q,--quiet", o.global.quiet, "Only errors on stderr");
 
-  auto bind = [this](CLI::App* command, std::string name, std::function<int(Context&)> action) {
-    command->callback([this, name = std::move(name), action = std::move(action)] {
+  using Action = std::function<int(commands::Environment&)>;
+  auto bind = [this](CLI::App* command, std::string name, Action action, const bool* prints_sql = nullptr) {
+    command->callback([this, name = std::move(name), action = std::move(action), prints_sql] {
       m_command = name;
       m_action = action;
+      m_prints_sql = prints_sql;
     });
   };
 
   auto* init = m_app.add_subcommand("init", "Create the migrations directory and a commented migrate.yaml");
-  bind(init, "init", [](Context& c) { return run_init(c); });
+  bind(init, "init", [](commands::Environment& c) { return run_init(c); });
 
   auto* create = m_app.add_subcommand("new", "Write a new revision file whose parents are the current heads");
   create->add_option("-m,--message", o.new_revision.message, "What the revision does")->required();
   auto* sql_format = create->add_flag("--sql", "Write an SQL revision (default)");
   create->add_flag("--yaml", o.new_revision.yaml, "Write a YAML revision with declarative operations")->excludes(sql_format);
-  bind(create, "new", [&o](Context& c) { return run_new(c, o.new_revision); });
+  bind(create, "new", [&o](commands::Environment& c) { return run_new(c, o.new_revision); });
 
   auto* upgrade = m_app.add_subcommand("upgrade", "Apply pending revisions (the expand phase) up to TARGET");
   upgrade->add_option("target", o.upgrade.target, "head (default), heads, a revision id or prefix, or +N");
   add_execution_options(upgrade, o.upgrade.run);
   add_source_option(upgrade, o.upgrade.run);
-  bind(upgrade, "upgrade", [&o](Context& c) { return run_upgrade(c, o.upgrade); });
+  bind(upgrade, "upgrade", [&o](commands::Environment& c) { return run_upgrade(c, o.upgrade); }, &o.upgrade.run.sql);
 
   auto* downgrade = m_app.add_subcommand("downgrade", "Undo applied revisions down to TARGET");
   downgrade->add_option("target", o.downgrade.target, "A revision id or prefix (kept), base, or -N")->required();
   add_execution_options(downgrade, o.downgrade.run);
-  bind(downgrade, "downgrade", [&o](Context& c) { return run_downgrade(c, o.downgrade); });
+  bind(downgrade, "downgrade", [&o](commands::Environment& c) { return run_downgrade(c, o.downgrade); }, &o.downgrade.run.sql);
 
   auto* contract = m_app.add_subcommand("contract", "Run the contract phase of expanded revisions, oldest first");
   contract->add_option("target", o.contract.target, "Contract up to this revision (default: all expanded)");
   add_execution_options(contract, o.contract.run);
-  bind(contract, "contract", [&o](Context& c) { return run_contract(c, o.contract); });
+  bind(contract, "contract", [&o](commands::Environment& c) { return run_contract(c, o.contract); }, &o.contract.run.sql);
 
   auto* stamp = m_app.add_subcommand("stamp", "Record revisions as applied (or not) without running them");
   stamp->add_option("target", o.stamp.target, "head, heads, base, or a revision id or prefix");
@@ -120,34 +122,34 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
                     "Accept the changed file of this applied revision (recorded); repeat for several");
   add_lock_options(stamp, o.stamp.run);
   add_source_option(stamp, o.stamp.run);
-  bind(stamp, "stamp", [&o](Context& c) { return run_stamp(c, o.stamp); });
+  bind(stamp, "stamp", [&o](commands::Environment& c) { return run_stamp(c, o.stamp); }, &o.stamp.run.sql);
 
   auto* status = m_app.add_subcommand("status", "Where the database is: applied, pending, unknown, changed, lock");
-  bind(status, "status", [](Context& c) { return run_status(c); });
+  bind(status, "status", [](commands::Environment& c) { return run_status(c); });
 
   auto* history = m_app.add_subcommand("history", "List revisions, newest first");
-  bind(history, "history", [](Context& c) { return run_history(c); });
+  bind(history, "history", [](commands::Environment& c) { return run_history(c); });
 
   auto* heads = m_app.add_subcommand("heads", "List the heads of the revision graph");
-  bind(heads, "heads", [](Context& c) { return run_heads(c); });
+  bind(heads, "heads", [](commands::Environment& c) { return run_heads(c); });
 
   auto* show = m_app.add_subcommand("show", "Print a revision from the files, or from the database when the files lack it");
   show->add_option("revision", o.show.revision, "A revision id or prefix")->required();
   show->add_flag("--write", o.show.write, "Write the database's copy into the migrations directory");
-  bind(show, "show", [&o](Context& c) { return run_show(c, o.show); });
+  bind(show, "show", [&o](commands::Environment& c) { return run_show(c, o.show); });
 
   auto* resolve = m_app.add_subcommand("resolve-branch", "Join the heads with a merge revision");
   resolve->add_option("-m,--message", o.resolve.message, "Message of the merge revision");
   resolve->add_flag("--check", o.resolve.check, "Only check: exit 4 when there is more than one head");
-  bind(resolve, "resolve-branch", [&o](Context& c) { return run_resolve_branch(c, o.resolve); });
+  bind(resolve, "resolve-branch", [&o](commands::Environment& c) { return run_resolve_branch(c, o.resolve); });
 
   auto* lint = m_app.add_subcommand("lint", "Check revisions for statements that are unsafe under live traffic");
-  bind(lint, "lint", [](Context& c) { return run_lint(c); });
+  bind(lint, "lint", [](commands::Environment& c) { return run_lint(c); });
 
   auto* lock = m_app.add_subcommand("lock", "The migration lock");
   lock->require_subcommand(1);
   auto* lock_status = lock->add_subcommand("status", "Who holds the migration lock");
-  bind(lock_status, "lock status", [](Context& c) { return run_lock_status(c); });
+  bind(lock_status, "lock status", [](commands::Environment& c) { return run_lock_status(c); });
   auto* lock_clear = lock->add_subcommand("clear", "Release a stale migration lock by terminating its holder's backend");
   lock_clear->add_flag("-y,--yes", o.lock_clear.yes, "Do not ask for confirmation");
   lock_clear->add_flag("--force", o.lock_clear.force,
@@ -155,7 +157,7 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   lock_clear->add_option("--stale-after", o.lock_clear.stale_after,
                          "A migrate run whose heartbeat is younger than this is alive, not stale")
       ->capture_default_str();
-  bind(lock_clear, "lock clear", [&o](Context& c) { return run_lock_clear(c, o.lock_clear); });
+  bind(lock_clear, "lock clear", [&o](commands::Environment& c) { return run_lock_clear(c, o.lock_clear); });
 }
 
 void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
@@ -163,8 +165,11 @@ void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
 bool App::json() const { return m_options->global.json; }
 
 int App::run() {
-  Context context(m_options->global, m_command);
-  return m_action(context);
+  bool script = m_prints_sql && *m_prints_sql;
+  Composition composition(m_options->global, m_command, script ? Output::script : Output::results);
+  int code = m_action(composition.environment());
+  if (code == 0) composition.finish();
+  return code;
 }
 
 }  // namespace migrate::cli

@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/context.hpp"
+#include "cli/composition.hpp"
 
 namespace migrate::cli {
 
@@ -28,7 +28,8 @@ class App {
   CLI::App m_app;
   std::shared_ptr<Options> m_options;
   std::string m_command;
-  std::function<int(Context&)> m_action;
+  std::function<int(commands::Environment&)> m_action;
+  const bool* m_prints_sql = nullptr;  // the chosen command's --sql flag, if it has one
 };
 
 }  // namespace migrate::cli

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands/mutation.hpp"
+#include "commands/preflight.hpp"
 #include "core/duration.hpp"
 
 namespace migrate::commands {
@@ -38,34 +38,35 @@ std::vector<std::string> heads_after(const core::RevisionGraph& graph, const cor
 }
 
 // `doing` names the work while it runs ("Upgrading"), `done` after ("Upgraded").
-int apply(cli::Context& context, const char* doing, const char* verb, Planner planner, const std::string& target,
+int apply(Environment& env, const char* doing, const char* verb, Planner planner, const std::string& target,
           const RunOptions& run) {
   const auto start = std::chrono::steady_clock::now();
-  core::RevisionGraph graph = context.load_graph();
-  Mutation mutation(context, run, graph);
-  core::AppliedPhases phases = mutation.phases();
+  core::RevisionGraph graph = env.load_graph();
+  Preflight preflight(env, run, graph);
+  core::AppliedPhases phases = preflight.phases();
   core::Plan plan = planner(graph, phases, target);
   std::vector<std::string> heads = heads_after(graph, phases, plan);
 
   if (!plan.empty()) {
-    mutation.check(plan);
-    if (!mutation.offline())
-      context.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size(), plan.size() == 1 ? "" : "s",
-                                          context.database_display()));
-    mutation.run(plan);
+    preflight.check(plan);
+    if (!run.sql)
+      env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size(), plan.size() == 1 ? "" : "s",
+                                          env.database_display()));
+    preflight.run(plan);
   }
-  if (mutation.offline()) return 0;
+  // With --sql, stdout is the script.
+  if (run.sql) return 0;
 
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  if (context.json()) {
-    nlohmann::json result = {{"command", context.command()}, {"revisions", ids_of(plan)}, {"heads", heads},
+  if (env.json()) {
+    nlohmann::json result = {{"command", env.command()}, {"revisions", ids_of(plan)}, {"heads", heads},
                              {"duration_ms", took.count()}};
-    context.out() << result.dump(2) << '\n';
+    env.out() << result.dump(2) << '\n';
   } else if (plan.empty()) {
-    context.out() << fmt::format("Nothing to do: the database is at {}.\n",
+    env.out() << fmt::format("Nothing to do: the database is at {}.\n",
                                  heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
   } else {
-    context.out() << fmt::format("{} {} revision{} in {}; the database is at {}.\n", verb, plan.size(),
+    env.out() << fmt::format("{} {} revision{} in {}; the database is at {}.\n", verb, plan.size(),
                                  plan.size() == 1 ? "" : "s", core::format_duration(took),
                                  heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
   }
@@ -74,16 +75,16 @@ int apply(cli::Context& context, const char* doing, const char* verb, Planner pl
 
 }  // namespace
 
-int run_upgrade(cli::Context& context, const UpgradeOptions& options) {
-  return apply(context, "Upgrading", "Upgraded", core::plan_upgrade, options.target, options.run);
+int run_upgrade(Environment& env, const UpgradeOptions& options) {
+  return apply(env, "Upgrading", "Upgraded", core::plan_upgrade, options.target, options.run);
 }
 
-int run_downgrade(cli::Context& context, const DowngradeOptions& options) {
-  return apply(context, "Downgrading", "Downgraded", core::plan_downgrade, options.target, options.run);
+int run_downgrade(Environment& env, const DowngradeOptions& options) {
+  return apply(env, "Downgrading", "Downgraded", core::plan_downgrade, options.target, options.run);
 }
 
-int run_contract(cli::Context& context, const ContractOptions& options) {
-  return apply(context, "Contracting", "Contracted", core::plan_contract, options.target, options.run);
+int run_contract(Environment& env, const ContractOptions& options) {
+  return apply(env, "Contracting", "Contracted", core::plan_contract, options.target, options.run);
 }
 
 }  // namespace migrate::commands

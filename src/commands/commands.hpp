@@ -1,12 +1,12 @@
-// One function per CLI verb. Each takes the Context and a typed options struct
-// (filled by cli/app.cpp) and returns the exit code; failures are thrown as
-// migrate::Error and reported by main.
+// One function per CLI verb. Each takes the Environment and a typed options
+// struct (filled by cli/app.cpp) and returns the exit code; failures are thrown
+// as migrate::Error and reported by main.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "cli/context.hpp"
+#include "commands/environment.hpp"
 
 namespace migrate::commands {
 
@@ -63,19 +63,19 @@ struct LockClearOptions {
   std::string stale_after = "30s";  // a holder whose heartbeat is younger is alive
 };
 
-int run_init(cli::Context& context);
-int run_new(cli::Context& context, const NewOptions& options);
-int run_upgrade(cli::Context& context, const UpgradeOptions& options);
-int run_downgrade(cli::Context& context, const DowngradeOptions& options);
-int run_contract(cli::Context& context, const ContractOptions& options);
-int run_stamp(cli::Context& context, const StampOptions& options);
-int run_status(cli::Context& context);
-int run_history(cli::Context& context);
-int run_heads(cli::Context& context);
-int run_show(cli::Context& context, const ShowOptions& options);
-int run_resolve_branch(cli::Context& context, const ResolveBranchOptions& options);
-int run_lock_status(cli::Context& context);
-int run_lock_clear(cli::Context& context, const LockClearOptions& options);
-int run_lint(cli::Context& context);
+int run_init(Environment& env);
+int run_new(Environment& env, const NewOptions& options);
+int run_upgrade(Environment& env, const UpgradeOptions& options);
+int run_downgrade(Environment& env, const DowngradeOptions& options);
+int run_contract(Environment& env, const ContractOptions& options);
+int run_stamp(Environment& env, const StampOptions& options);
+int run_status(Environment& env);
+int run_history(Environment& env);
+int run_heads(Environment& env);
+int run_show(Environment& env, const ShowOptions& options);
+int run_resolve_branch(Environment& env, const ResolveBranchOptions& options);
+int run_lock_status(Environment& env);
+int run_lock_clear(Environment& env, const LockClearOptions& options);
+int run_lint(Environment& env);
 
 }  // namespace migrate::commands

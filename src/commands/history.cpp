@@ -18,16 +18,16 @@ nlohmann::json revision_json(const core::RevisionGraph& graph, const core::Revis
 
 }  // namespace
 
-int run_history(cli::Context& context) {
-  core::RevisionGraph graph = context.load_graph();
+int run_history(Environment& env) {
+  core::RevisionGraph graph = env.load_graph();
   const auto& order = graph.order();
-  if (context.json()) {
+  if (env.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (auto it = order.rbegin(); it != order.rend(); ++it) list.push_back(revision_json(graph, graph.get(*it)));
-    context.out() << list.dump(2) << '\n';
+    env.out() << list.dump(2) << '\n';
     return 0;
   }
-  const auto& style = context.out_style();
+  const auto& style = env.out_style();
   // Newest first, as Alembic and git print history.
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const core::Revision& revision = graph.get(*it);
@@ -38,27 +38,27 @@ int run_history(cli::Context& context) {
     if (children.size() > 1) marks.push_back("branch point");
     if (revision.is_root()) marks.push_back("base");
     std::string parents = revision.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(revision.parents, ", "));
-    context.out() << fmt::format("{} -> {}  {}{}\n", parents, style.bold(revision.id), revision.message,
+    env.out() << fmt::format("{} -> {}  {}{}\n", parents, style.bold(revision.id), revision.message,
                                  marks.empty() ? "" : style.dim(fmt::format(" ({})", fmt::join(marks, ", "))));
   }
   return 0;
 }
 
-int run_heads(cli::Context& context) {
-  core::RevisionGraph graph = context.load_graph();
-  if (context.json()) {
+int run_heads(Environment& env) {
+  core::RevisionGraph graph = env.load_graph();
+  if (env.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& id : graph.heads()) list.push_back(revision_json(graph, graph.get(id)));
-    context.out() << list.dump(2) << '\n';
+    env.out() << list.dump(2) << '\n';
     return 0;
   }
   for (const auto& id : graph.heads()) {
     const core::Revision& revision = graph.get(id);
-    context.out() << fmt::format("{}  {:<40} {}\n", context.out_style().bold(id), revision.message, revision.path);
+    env.out() << fmt::format("{}  {:<40} {}\n", env.out_style().bold(id), revision.message, revision.path);
   }
   if (graph.heads().size() > 1) {
     auto points = core::branch_points(graph, graph.heads());
-    context.out() << fmt::format("{} heads, branched from {}; `migrate resolve-branch` joins them\n",
+    env.out() << fmt::format("{} heads, branched from {}; `migrate resolve-branch` joins them\n",
                                  graph.heads().size(), points.empty() ? std::string("separate bases") : fmt::format("{}", fmt::join(points, ", ")));
   }
   return 0;

@@ -1,8 +1,7 @@
 // lock status and lock clear: who holds the migration lock, and releasing a
 // stale one by terminating its backend — that backend and nothing else.
 #include <chrono>
-#include <iostream>
-#include <thread>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,11 +9,13 @@
 #include "commands/commands.hpp"
 #include "commands/session_json.hpp"
 #include "core/duration.hpp"
-#include "core/sql/sql_text.hpp"
 
 namespace migrate::commands {
 
 namespace {
+
+constexpr int k_release_checks = 50;
+constexpr std::chrono::milliseconds k_release_check_every{100};
 
 void print_holder(std::ostream& out, const engine::LockHolder& holder) {
   const auto& s = holder.session;
@@ -34,36 +35,43 @@ void print_holder(std::ostream& out, const engine::LockHolder& holder) {
 
 }  // namespace
 
-int run_lock_status(cli::Context& context) {
-  auto database = context.connect();
+int run_lock_status(Environment& env) {
+  auto database = env.connect();
   auto holder = database->lock_holder();
-  if (context.json()) {
-    context.out() << nlohmann::json{{"held", holder.has_value()},
+  if (env.json()) {
+    env.out() << nlohmann::json{{"held", holder.has_value()},
                                     {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}}
                          .dump(2)
                   << '\n';
     return 0;
   }
   if (!holder) {
-    context.out() << "The migration lock is free.\n";
+    env.out() << "The migration lock is free.\n";
     return 0;
   }
-  context.out() << "The migration lock is held by:\n";
-  print_holder(context.out(), *holder);
+  env.out() << "The migration lock is held by:\n";
+  print_holder(env.out(), *holder);
   return 0;
 }
 
-int run_lock_clear(cli::Context& context, const LockClearOptions& options) {
-  auto database = context.connect();
+int run_lock_clear(Environment& env, const LockClearOptions& options) {
+  auto database = env.connect();
   auto holder = database->lock_holder();
   if (!holder) {
-    context.out() << "The migration lock is free; nothing to clear.\n";
+    env.out() << "The migration lock is free; nothing to clear.\n";
     return 0;
   }
   const auto& session = holder->session;
-  std::ostream& shown = context.json() ? std::cerr : context.out();
+  // With --json, stdout is the result; the holder is shown on stderr.
+  std::ostringstream shown;
   shown << "The migration lock is held by:\n";
   print_holder(shown, *holder);
+  if (env.json()) {
+    std::string text = shown.str();
+    env.reporter().info(text.substr(0, text.size() - 1));
+  } else {
+    env.out() << shown.str();
+  }
   if (session.state == "active" && !options.force)
     throw Error(ExitCode::runtime,
                 fmt::format("pid {} is running a statement right now; it is not stale", session.pid),
@@ -79,39 +87,35 @@ int run_lock_clear(cli::Context& context, const LockClearOptions& options) {
                             session.pid, holder->heartbeat_age_seconds, core::format_duration(stale_after)),
                 "wait for it, or add --force if you are sure its run must be stopped");
   if (!options.yes) {
-    if (!context.stdin_is_terminal())
+    if (!env.prompt().interactive())
       throw usage_error("lock clear needs confirmation", "run it on a terminal, or add --yes");
-    std::cerr << fmt::format("Terminate backend {} to release the lock? [y/N] ", session.pid);
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer != "y" && answer != "Y" && answer != "yes") {
-      context.out() << "Left the lock alone.\n";
+    if (!env.prompt().confirm(fmt::format("Terminate backend {} to release the lock?", session.pid))) {
+      env.out() << "Left the lock alone.\n";
       return 0;
     }
   }
   // Terminate only if that very backend still holds the lock.
   auto current = database->lock_holder();
   if (!current || current->session.pid != session.pid) {
-    context.out() << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock status`.\n";
+    env.out() << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock status`.\n";
     return 0;
   }
   if (!database->terminate(session.pid))
     throw Error(ExitCode::runtime, fmt::format("could not terminate backend {}", session.pid),
                 "the database user needs pg_signal_backend or superuser, or the same role as the holder");
-  for (int i = 0; i < 50; ++i) {
+  // The backend takes a moment to exit and release its locks.
+  for (int i = 0; i < k_release_checks; ++i) {
     auto after = database->lock_holder();
     if (!after || after->session.pid != session.pid) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    env.clock().sleep(k_release_check_every);
   }
-  const auto& state = context.state_sql();
   std::string detail = fmt::format("terminated pid {} ({}; {}@{}; state {}){}", session.pid, session.application_name,
                                    session.user, session.client, session.state, options.force ? " with --force" : "");
-  auto events = database->query(fmt::format("SELECT to_regclass({}) IS NOT NULL", core::quote_literal(state.table("events"))));
-  if (!events.empty() && events[0][0] && *events[0][0] == "t") database->query(state.event("lock-clear", "", detail));
-  if (context.json())
-    context.out() << nlohmann::json{{"cleared", true}, {"pid", session.pid}}.dump(2) << '\n';
+  if (database->state_layout().exists) database->run({{engine::state::Event{"lock-clear", "", detail}}, true});
+  if (env.json())
+    env.out() << nlohmann::json{{"cleared", true}, {"pid", session.pid}}.dump(2) << '\n';
   else
-    context.out() << fmt::format("Terminated backend {}; the migration lock is released (recorded).\n", session.pid);
+    env.out() << fmt::format("Terminated backend {}; the migration lock is released (recorded).\n", session.pid);
   return 0;
 }
 

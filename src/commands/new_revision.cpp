@@ -10,36 +10,36 @@
 
 namespace migrate::commands {
 
-int run_init(cli::Context& context) {
+int run_init(Environment& env) {
   std::error_code error;
-  bool had_dir = std::filesystem::is_directory(context.dir(), error);
-  std::filesystem::create_directories(context.dir(), error);
-  if (error) throw Error(ExitCode::runtime, fmt::format("cannot create {}: {}", context.dir(), error.message()));
-  context.out() << (had_dir ? fmt::format("{} exists; kept it\n", context.dir())
-                            : fmt::format("created {}/\n", context.dir()));
+  bool had_dir = std::filesystem::is_directory(env.dir(), error);
+  std::filesystem::create_directories(env.dir(), error);
+  if (error) throw Error(ExitCode::runtime, fmt::format("cannot create {}: {}", env.dir(), error.message()));
+  env.out() << (had_dir ? fmt::format("{} exists; kept it\n", env.dir())
+                            : fmt::format("created {}/\n", env.dir()));
   if (std::filesystem::exists("migrate.yaml", error)) {
-    context.out() << "migrate.yaml exists; kept it\n";
+    env.out() << "migrate.yaml exists; kept it\n";
   } else {
-    fs::write_new_file(".", "migrate.yaml", core::config_template(context.dir()));
-    context.out() << "created migrate.yaml\n";
+    fs::write_new_file(".", "migrate.yaml", core::config_template(env.dir()));
+    env.out() << "created migrate.yaml\n";
   }
-  context.out() << "next: `migrate new -m \"create users\"`, edit the file, then `migrate upgrade`\n";
+  env.out() << "next: `migrate new -m \"create users\"`, edit the file, then `migrate upgrade`\n";
   return 0;
 }
 
-int run_new(cli::Context& context, const NewOptions& options) {
+int run_new(Environment& env, const NewOptions& options) {
   if (options.message.empty()) throw usage_error("new needs a message", "e.g. `migrate new -m \"add users.email\"`");
   std::vector<std::string> parents;
   std::error_code error;
-  if (std::filesystem::is_directory(context.dir(), error)) parents = context.load_graph().heads();
+  if (std::filesystem::is_directory(env.dir(), error)) parents = env.load_graph().heads();
   std::string id = fs::new_revision_id();
   std::string name = core::revision_file_name(id, options.message, options.yaml);
   std::string content = options.yaml ? core::yaml_revision_template(id, parents, options.message)
                                      : core::sql_revision_template(id, parents, options.message);
-  std::string path = fs::write_new_file(context.dir(), name, content);
-  context.out() << path << '\n';
+  std::string path = fs::write_new_file(env.dir(), name, content);
+  env.out() << path << '\n';
   if (parents.size() > 1)
-    context.reporter().info(fmt::format("the new revision joins {} heads ({})", parents.size(), fmt::join(parents, ", ")));
+    env.reporter().info(fmt::format("the new revision joins {} heads ({})", parents.size(), fmt::join(parents, ", ")));
   return 0;
 }
 

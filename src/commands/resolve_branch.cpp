@@ -11,14 +11,14 @@
 
 namespace migrate::commands {
 
-int run_resolve_branch(cli::Context& context, const ResolveBranchOptions& options) {
-  core::RevisionGraph graph = context.load_graph();
+int run_resolve_branch(Environment& env, const ResolveBranchOptions& options) {
+  core::RevisionGraph graph = env.load_graph();
   const auto& heads = graph.heads();
   if (heads.size() <= 1) {
-    if (context.json())
-      context.out() << nlohmann::json{{"heads", heads}, {"merged", false}}.dump(2) << '\n';
+    if (env.json())
+      env.out() << nlohmann::json{{"heads", heads}, {"merged", false}}.dump(2) << '\n';
     else
-      context.out() << fmt::format("Nothing to resolve: one head ({}).\n", heads.empty() ? "none" : heads.front());
+      env.out() << fmt::format("Nothing to resolve: one head ({}).\n", heads.empty() ? "none" : heads.front());
     return 0;
   }
   if (options.check) throw core::MultipleHeadsError(graph, heads);
@@ -31,24 +31,24 @@ int run_resolve_branch(cli::Context& context, const ResolveBranchOptions& option
     for (const auto& touch : overlap.touches) note += fmt::format(" {} ({}:{});", touch.action, touch.path, touch.line);
     note.pop_back();
     notes.push_back(note);
-    context.reporter().warning(note);
+    env.reporter().warning(note);
   }
   std::vector<std::string> points = core::branch_points(graph, heads);
   std::string message = options.message.empty() ? fmt::format("merge {}", fmt::join(heads, " and ")) : options.message;
 
   std::string id = fs::new_revision_id();
-  std::string path = fs::write_new_file(context.dir(), core::revision_file_name(id, message, false),
+  std::string path = fs::write_new_file(env.dir(), core::revision_file_name(id, message, false),
                                         core::merge_revision_template(id, heads, message, notes));
-  if (context.json()) {
+  if (env.json()) {
     nlohmann::json overlap_list = nlohmann::json::array();
     for (const auto& overlap : overlaps) overlap_list.push_back({{"table", overlap.table}, {"column", overlap.column}});
-    context.out() << nlohmann::json{{"heads", heads}, {"merged", true}, {"revision", id}, {"path", path},
+    env.out() << nlohmann::json{{"heads", heads}, {"merged", true}, {"revision", id}, {"path", path},
                                     {"branch_points", points}, {"overlaps", overlap_list}}
                          .dump(2)
                   << '\n';
   } else {
-    context.out() << path << '\n';
-    context.reporter().info(fmt::format("joined {} heads ({}) branched from {}{}", heads.size(), fmt::join(heads, ", "),
+    env.out() << path << '\n';
+    env.reporter().info(fmt::format("joined {} heads ({}) branched from {}{}", heads.size(), fmt::join(heads, ", "),
                                         points.empty() ? std::string("separate bases") : fmt::format("{}", fmt::join(points, ", ")),
                                         overlaps.empty() ? "; the branches touch no common table or column"
                                                          : fmt::format("; review the {} overlap{} above", overlaps.size(),

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands/mutation.hpp"
+#include "commands/preflight.hpp"
 
 namespace migrate::commands {
 
-int run_stamp(cli::Context& context, const StampOptions& options) {
-  core::RevisionGraph graph = context.load_graph();
+int run_stamp(Environment& env, const StampOptions& options) {
+  core::RevisionGraph graph = env.load_graph();
   std::vector<std::string> accepted;
   for (const auto& spec : options.update_checksum) accepted.push_back(core::resolve_revision(graph, spec));
   if (options.target.empty() && accepted.empty())
@@ -16,50 +16,49 @@ int run_stamp(cli::Context& context, const StampOptions& options) {
                       "e.g. `migrate stamp head` to mark every revision applied without running it");
   // Accepting new content runs nothing; recording revisions as applied must
   // not happen over changed files, as for any other command.
-  Mutation mutation(context, options.run, graph, accepted,
-                    options.target.empty() ? Mutation::ChangedFiles::allow : Mutation::ChangedFiles::refuse);
-  const auto& state = context.state_sql();
-  const std::string& version = mutation.execution().tool_version;
+  Preflight preflight(env, options.run, graph, accepted,
+                    options.target.empty() ? Preflight::ChangedFiles::allow : Preflight::ChangedFiles::refuse);
+  const engine::state::Provenance& provenance = preflight.execution().provenance;
   engine::Batch batch;
   std::vector<std::string> recorded, forgotten;
   for (const auto& id : accepted) {
-    if (!mutation.phases().count(id))
+    if (!preflight.phases().count(id))
       throw usage_error(fmt::format("revision {} is not applied; there is no checksum to update", id));
-    std::string note = fmt::format("checksum updated by `migrate stamp --update-checksum` (tool {})", version);
-    batch.statements.push_back(state.update_checksum(graph.get(id), note));
-    batch.statements.push_back(state.event("update-checksum", id, note));
+    std::string note =
+        fmt::format("checksum updated by `migrate stamp --update-checksum` (tool {})", provenance.tool_version);
+    batch.statements.push_back(engine::state::UpdateChecksum{&graph.get(id), note});
+    batch.statements.push_back(engine::state::Event{"update-checksum", id, note});
   }
   if (!options.target.empty()) {
-    core::StampPlan plan = core::plan_stamp(graph, mutation.phases(), options.target);
-    for (const auto& id : plan.forget) batch.statements.push_back(state.forget(id));
-    for (const auto& id : plan.record) {
-      const core::Revision& revision = graph.get(id);
-      batch.statements.push_back(state.record(revision, core::AppliedPhase::complete, mutation.execution().source,
-                                              version, "recorded by `migrate stamp` without running it", 0));
-    }
+    core::StampPlan plan = core::plan_stamp(graph, preflight.phases(), options.target);
+    for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
+    for (const auto& id : plan.record)
+      batch.statements.push_back(engine::state::Record{&graph.get(id), core::AppliedPhase::complete, provenance,
+                                                       "recorded by `migrate stamp` without running it", 0});
     if (!plan.record.empty() || !plan.forget.empty())
-      batch.statements.push_back(state.event("stamp", options.target,
-                                             fmt::format("recorded [{}]; forgot [{}]", fmt::join(plan.record, " "),
-                                                         fmt::join(plan.forget, " "))));
+      batch.statements.push_back(engine::state::Event{
+          "stamp", options.target,
+          fmt::format("recorded [{}]; forgot [{}]", fmt::join(plan.record, " "), fmt::join(plan.forget, " "))});
     recorded = plan.record;
     forgotten = plan.forget;
   }
   if (!batch.statements.empty()) {
-    mutation.prepare_state();
-    mutation.database().run(batch);
+    preflight.prepare_state();
+    preflight.database().run(batch);
   }
-  if (mutation.offline()) return 0;
-  if (context.json()) {
-    context.out() << nlohmann::json{{"command", "stamp"}, {"recorded", recorded}, {"forgotten", forgotten},
+  // With --sql, stdout is the script.
+  if (options.run.sql) return 0;
+  if (env.json()) {
+    env.out() << nlohmann::json{{"command", "stamp"}, {"recorded", recorded}, {"forgotten", forgotten},
                                     {"checksum_updated", accepted}}
                          .dump(2)
                   << '\n';
     return 0;
   }
   if (!accepted.empty())
-    context.out() << fmt::format("Accepted the new content of {} (recorded).\n", fmt::join(accepted, ", "));
+    env.out() << fmt::format("Accepted the new content of {} (recorded).\n", fmt::join(accepted, ", "));
   if (!options.target.empty())
-    context.out() << fmt::format("Stamped {}: recorded {} revision{}, forgot {}.\n", options.target, recorded.size(),
+    env.out() << fmt::format("Stamped {}: recorded {} revision{}, forgot {}.\n", options.target, recorded.size(),
                                  recorded.size() == 1 ? "" : "s", forgotten.size());
   return 0;
 }

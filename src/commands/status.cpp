@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "engine/state_layout.hpp"
 #include "commands/session_json.hpp"
 #include "core/revisions/status.hpp"
 
@@ -21,10 +22,10 @@ void print_list(std::ostream& out, const core::RevisionGraph& graph, const std::
 
 }  // namespace
 
-int run_status(cli::Context& context) {
-  core::RevisionGraph graph = context.load_graph();
-  auto database = context.connect();
-  std::vector<core::AppliedRevision> applied = database->read_applied();
+int run_status(Environment& env) {
+  core::RevisionGraph graph = env.load_graph();
+  auto database = env.connect();
+  std::vector<core::AppliedRevision> applied = engine::read_applied(*database, env.schema());
   core::Status status = core::compute_status(graph, applied);
   std::optional<engine::LockHolder> holder = database->lock_holder();
   // A revision in progress while nobody holds the lock was interrupted: the
@@ -35,7 +36,7 @@ int run_status(cli::Context& context) {
              : interrupted             ? static_cast<int>(ExitCode::runtime)
                                        : 0;
 
-  if (context.json()) {
+  if (env.json()) {
     nlohmann::json unknown = nlohmann::json::array();
     for (const auto& revision : status.unknown) unknown.push_back(applied_json(revision));
     nlohmann::json in_progress = nlohmann::json::array();
@@ -44,20 +45,20 @@ int run_status(cli::Context& context) {
       in_progress.push_back({{"id", id}, {"phase", record->running_phase}, {"steps_done", record->steps_done}});
     }
     nlohmann::json result = {
-        {"database", context.database_display()}, {"schema", context.schema()}, {"dir", context.dir()},
+        {"database", env.database_display()}, {"schema", env.schema()}, {"dir", env.dir()},
         {"applied", status.applied}, {"pending", status.pending}, {"unknown", unknown},
         {"changed", status.changed}, {"expanded", status.expanded}, {"in_progress", in_progress},
         {"heads", status.file_heads}, {"database_heads", status.database_heads},
         {"lock", holder ? holder_json(*holder) : nlohmann::json(nullptr)}, {"consistent", status.consistent()},
         {"exit_code", code}};
-    context.out() << result.dump(2) << '\n';
+    env.out() << result.dump(2) << '\n';
     return code;
   }
 
-  const auto& style = context.out_style();
-  std::ostream& out = context.out();
-  out << fmt::format("{:<10} {} (schema {})\n", "database", context.database_display(), context.schema());
-  out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", context.dir(), graph.size(),
+  const auto& style = env.out_style();
+  std::ostream& out = env.out();
+  out << fmt::format("{:<10} {} (schema {})\n", "database", env.database_display(), env.schema());
+  out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", env.dir(), graph.size(),
                      graph.size() == 1 ? "" : "s", graph.heads().size() == 1 ? "" : "s",
                      graph.heads().empty() ? std::string("(none)") : fmt::format("{}", fmt::join(graph.heads(), ", ")));
   out << fmt::format("{:<10} {} revision{}, database head{} {}\n", "applied", status.applied.size() + status.unknown.size(),

@@ -1,6 +1,6 @@
-// The Database seam: the mechanics the engine needs from PostgreSQL, and no
-// policy. The real implementation lives in pg/; `--sql` mode uses
-// OfflineDatabase, which prints instead of executing.
+// The Database seam: the mechanics the engine needs from PostgreSQL, named, and
+// no policy. pg/ implements it over libpqxx, OfflineDatabase prints what would
+// run (`--sql`), and the tests' in-memory twin passes the same contract suite.
 #pragma once
 
 #include <chrono>
@@ -8,123 +8,72 @@
 #include <string>
 #include <vector>
 
-#include "core/revisions/applied_revision.hpp"
 #include "core/error.hpp"
+#include "core/revisions/applied_revision.hpp"
+#include "engine/database_types.hpp"
+#include "engine/state_change.hpp"
 
 namespace migrate::engine {
-
-// A backend session as pg_stat_activity shows it.
-struct Session {
-  int pid = 0;
-  std::string application_name;
-  std::string user;
-  std::string client;         // address or "local"
-  std::string state;          // "active", "idle in transaction", ...
-  std::string backend_start;  // timestamps as text
-  std::string state_since;
-  double seconds_in_state = 0;
-  std::string query;          // current or last query
-};
-
-// Who holds the migration lock: the session, plus what the holder row says.
-struct LockHolder {
-  Session session;
-  bool has_row = false;       // the holder row matches the session
-  std::string host;
-  std::string command;
-  std::string ci_job;
-  std::string started_at;
-  std::string heartbeat;
-  double heartbeat_age_seconds = -1;  // -1: no holder row
-};
-
-// What a runner writes into the holder row when it takes the lock.
-struct HolderInfo {
-  std::string host;
-  std::string command;
-  std::string ci_job;
-};
-
-// A batch of SQL statements run in one round trip where possible.
-struct Batch {
-  std::vector<std::string> statements;
-  bool transactional = true;  // wrap in BEGIN/COMMIT; on failure, roll back
-  int result_of = -1;         // index of the statement whose rows run() returns (-1: none)
-};
-
-// A statement failed. `statement` is the index of the failing statement in
-// the batch when known, else -1.
-class DatabaseError : public Error {
- public:
-  DatabaseError(std::string message, std::string sqlstate, int statement)
-      : Error(ExitCode::runtime, std::move(message)), m_sqlstate(std::move(sqlstate)), m_statement(statement) {}
-  const std::string& sqlstate() const { return m_sqlstate; }
-  int statement() const { return m_statement; }
-  bool is_lock_timeout() const { return m_sqlstate == "55P03"; }
-
- private:
-  std::string m_sqlstate;
-  int m_statement;
-};
-
-// A row of a backfill: the key of the last row done, and how many rows so far.
-struct BackfillProgress {
-  std::vector<std::string> last_key;  // empty: not started
-  long long rows_done = 0;
-  bool finished = false;
-};
 
 class Database {
  public:
   virtual ~Database() = default;
 
-  // --- state -------------------------------------------------------------
-  // Every applied revision, without content (empty when the state schema does not exist yet).
+  // --- migrate's state ---------------------------------------------------------
+  // Whether the state schema exists, and its layout version.
+  virtual StateLayout state_layout() = 0;
+  // Every applied revision, without content (empty when there is no state yet).
+  // Reads older layouts too: missing columns read as their defaults.
   virtual std::vector<core::AppliedRevision> read_applied() = 0;
   // The recorded file content of one applied revision ("" when unknown).
   virtual std::string read_content(const std::string& id) = 0;
-  // True when the state schema is missing or has an older layout.
-  virtual bool state_needs_layout() = 0;
-  // Creates the state schema or brings its layout up to date.
-  virtual void ensure_state() = 0;
+  // Creates the state schema or brings its layout to this tool's version,
+  // keeping every row (idempotent).
+  virtual void create_state() = 0;
 
-  // --- the migration lock ---------------------------------------------------
+  // --- the migration lock ------------------------------------------------------
   virtual bool try_lock() = 0;
   virtual void unlock() = 0;
   // The session holding the migration lock, if any (may be this one).
   virtual std::optional<LockHolder> lock_holder() = 0;
-  // Records who holds the lock; does nothing while the state tables do not exist.
+  // Records who holds the lock; does nothing while the state does not exist.
   virtual void write_holder(const HolderInfo& info) = 0;
   virtual void heartbeat() = 0;
   // This session's backend pid (changes under a transaction-pooling proxy).
   virtual int backend_pid() = 0;
   // True when the pid the connection was given at start-up is not the
   // backend's: a proxy such as PgBouncer sits in between.
-  virtual bool through_proxy() { return false; }
+  virtual bool through_proxy() = 0;
   // Terminates a backend; true when it was signalled.
   virtual bool terminate(int pid) = 0;
 
-  // --- execution -------------------------------------------------------------
-  // Rows as text (NULL as nullopt).
-  using Row = std::vector<std::optional<std::string>>;
-  // Runs the batch and returns the rows of statement `batch.result_of`.
-  // Throws DatabaseError on failure (the transaction, if any, rolled back).
-  virtual std::vector<Row> run(const Batch& batch) = 0;
-  // Runs one query outside any transaction and returns its rows.
-  virtual std::vector<Row> query(const std::string& sql) = 0;
-  // While a batch waits, a second connection watches which sessions block it
-  // (looking early enough to see them within `lock_timeout`) and terminates
-  // those idle in transaction for longer than `terminate_idle_after` (zero:
-  // never). Active sessions are never terminated.
-  virtual void set_blocker_policy(std::chrono::milliseconds lock_timeout,
-                                  std::chrono::milliseconds terminate_idle_after) = 0;
+  // --- the catalog -------------------------------------------------------------
+  virtual bool table_exists(const TableName& table) = 0;
+  // The primary key's columns in key order; empty when there is none.
+  virtual std::vector<std::string> primary_key(const TableName& table) = 0;
+  // True when the index (a schema-qualified, quoted name) exists and is invalid.
+  virtual bool index_is_invalid(const std::string& index) = 0;
+
+  // --- execution ---------------------------------------------------------------
+  // Runs the batch: in one transaction that is rolled back on failure, or
+  // statement by statement. Throws DatabaseError naming the failing statement.
+  virtual void run(const Batch& batch) = 0;
+  // Where a backfill of (revision, step) stopped, if it started.
+  virtual std::optional<BackfillProgress> backfill_progress(const std::string& revision, int step) = 0;
+  // The keys a backfill walks: up to the largest key now, after `after`.
+  virtual BackfillRange backfill_range(const BackfillTarget& target, const std::vector<std::string>& after) = 0;
+  // One batch in its own transaction: updates the next rows after
+  // batch.after and saves the new position with them.
+  virtual BackfillBatchResult run_backfill_batch(const BackfillBatch& batch) = 0;
+
+  // --- watching what blocks a batch ---------------------------------------------
+  // While a batch waits, its blockers are noted (early enough to see them
+  // within lock_timeout) and those the policy picks are terminated.
+  virtual void set_blocker_policy(const BlockerPolicy& policy) = 0;
   // The sessions that blocked the last batch, and those terminated since the
   // last call (each list is cleared by the call).
   virtual std::vector<Session> take_blockers() = 0;
   virtual std::vector<Session> take_terminated() = 0;
-
-  // True when statements print rather than run (`--sql`).
-  virtual bool offline() const { return false; }
 };
 
 }  // namespace migrate::engine

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <random>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -14,13 +13,12 @@ namespace migrate::engine {
 
 std::atomic<bool> g_interrupted{false};
 
-using clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
 
-long long elapsed_ms(clock::time_point since) {
-  return std::chrono::duration_cast<milliseconds>(clock::now() - since).count();
+long long elapsed_ms(Clock& clock, Clock::time_point since) {
+  return std::chrono::duration_cast<milliseconds>(clock.now() - since).count();
 }
 
 // The first line of a PostgreSQL error, without libpq's "ERROR:  " prefix.
@@ -32,53 +30,69 @@ std::string first_line(const std::string& text) {
 
 }  // namespace
 
-Executor::Executor(Database& database, Reporter& reporter, const StateSql& state, ExecutionOptions options)
-    : m_database(database), m_reporter(reporter), m_state(state), m_options(std::move(options)) {
-  m_database.set_blocker_policy(m_options.lock_timeout, m_options.terminate_blockers_after);
-}
-
-void Executor::check_interrupted() const {
+void stop_if_interrupted() {
   if (g_interrupted)
     throw Error(ExitCode::interrupted, "interrupted: stopped cleanly between steps",
                 "run the same command again to continue; `migrate status` shows where it stopped");
 }
 
+Executor::Executor(Database& database, Reporter& reporter, Clock& clock, ExecutionOptions options)
+    : m_database(database),
+      m_reporter(reporter),
+      m_clock(clock),
+      m_options(std::move(options)),
+      m_last_heartbeat(clock.now()) {
+  m_database.set_blocker_policy({m_options.lock_timeout, m_options.terminate_blockers_after});
+}
+
+void Executor::beat() {
+  // The holder row's heartbeat tells `lock status` and `lock clear` the run is alive.
+  if (m_clock.now() - m_last_heartbeat < k_heartbeat_every) return;
+  m_database.heartbeat();
+  m_last_heartbeat = m_clock.now();
+}
+
+void Executor::wait(milliseconds duration) {
+  const auto until = m_clock.now() + duration;
+  for (auto now = m_clock.now(); now < until; now = m_clock.now()) {
+    m_clock.sleep(std::min<milliseconds>(std::chrono::duration_cast<milliseconds>(until - now), k_heartbeat_every));
+    beat();
+  }
+}
+
 void Executor::run(const core::RevisionGraph& graph, const core::Plan& plan,
                    const std::vector<core::AppliedRevision>& applied) {
-  auto last_heartbeat = clock::now();
   for (const auto& planned : plan) {
-    check_interrupted();
-    // The holder row's heartbeat tells `lock status` readers the run is alive.
-    if (clock::now() - last_heartbeat > std::chrono::seconds(5)) {
-      m_database.heartbeat();
-      last_heartbeat = clock::now();
-    }
+    stop_if_interrupted();
+    beat();
     const core::Revision& revision = graph.get(planned.id);
     auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == planned.id; });
     run_revision(revision, planned.phase, record == applied.end() ? nullptr : &*record);
   }
 }
 
-std::vector<std::string> Executor::timeouts(const core::Revision& revision, bool local) const {
-  const char* set = local ? "SET LOCAL" : "SET";
-  std::vector<std::string> sql = {fmt::format("{} lock_timeout = '{}ms'", set, m_options.lock_timeout.count())};
-  milliseconds statement = m_options.statement_timeout;
-  if (!revision.statement_timeout.empty())
-    statement = core::parse_duration(revision.statement_timeout, revision.path + ": statement timeout");
-  sql.push_back(fmt::format("{} statement_timeout = '{}ms'", set, statement.count()));
-  return sql;
+milliseconds Executor::statement_timeout(const core::Revision& revision) const {
+  if (revision.statement_timeout.empty()) return m_options.statement_timeout;
+  return core::parse_duration(revision.statement_timeout, revision.path + ": statement timeout");
 }
 
-std::string Executor::state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const {
+std::vector<Statement> Executor::timeouts(const core::Revision& revision, bool local) const {
+  const char* set = local ? "SET LOCAL" : "SET";
+  return {fmt::format("{} lock_timeout = '{}ms'", set, m_options.lock_timeout.count()),
+          fmt::format("{} statement_timeout = '{}ms'", set, statement_timeout(revision).count())};
+}
+
+Statement Executor::state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const {
   switch (phase) {
     case core::Phase::expand:
-      return m_state.record(revision, revision.has_contract() ? core::AppliedPhase::expanded : core::AppliedPhase::complete,
-                            m_options.source, m_options.tool_version, m_options.note, duration_ms);
-    case core::Phase::contract: return m_state.set_phase(revision.id, core::AppliedPhase::complete);
+      return state::Record{&revision,
+                           revision.has_contract() ? core::AppliedPhase::expanded : core::AppliedPhase::complete,
+                           m_options.provenance, m_options.note, duration_ms};
+    case core::Phase::contract: return state::SetPhase{revision.id, core::AppliedPhase::complete};
     case core::Phase::rollback:
-    case core::Phase::down: return m_state.forget(revision.id);
+    case core::Phase::down: break;
   }
-  return {};
+  return state::Forget{revision.id};
 }
 
 namespace {
@@ -96,7 +110,7 @@ bool is_undo(const std::string& phase) {
 }  // namespace
 
 void Executor::run_revision(const core::Revision& revision, core::Phase phase, const core::AppliedRevision* record) {
-  const auto start = clock::now();
+  const auto start = m_clock.now();
   // An interrupted undo goes on the way it started (rollback or down).
   if (record && record->phase == core::AppliedPhase::in_progress && is_undo(record->running_phase) &&
       is_undo(core::to_string(phase)))
@@ -120,7 +134,7 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
                   fmt::format("finish that first: run `migrate {}` again", command_for(record->running_phase)));
     first_step = record->steps_done;
     bool generated = revision.format == core::RevisionFormat::yaml;
-    if (first_step < static_cast<int>(steps.size()) && !generated && !m_options.resume && !m_options.skip_interrupted) {
+    if (first_step < static_cast<int>(steps.size()) && !generated && m_options.interrupted == Interrupted::refuse) {
       const core::Step& step = steps[static_cast<size_t>(first_step)];
       throw Error(ExitCode::runtime,
                   fmt::format("revision {} was interrupted: {} of its {} statements completed; statement {} at {} "
@@ -130,46 +144,48 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
                               "again and continue; if it did, run `migrate {0} --skip-interrupted` to continue after it",
                               command_for(record->running_phase)));
     }
-    if (m_options.skip_interrupted && !generated) ++first_step;
+    if (m_options.interrupted == Interrupted::skip && !generated) ++first_step;
   }
 
   if (first_step == 0) check_backfill_keys(steps);
   if (first_step == 0 && revision.transactional && core::single_transaction(steps))
-    run_in_one_transaction(revision, phase, steps, start);
+    run_in_one_transaction(revision, phase, steps);
   else
     run_step_by_step(revision, phase, steps, first_step, start);
-  m_reporter.revision_finished(revision.id, phase, milliseconds(elapsed_ms(start)));
+  m_reporter.revision_finished(revision.id, phase, milliseconds(elapsed_ms(m_clock, start)));
 }
 
 void Executor::run_in_one_transaction(const core::Revision& revision, core::Phase phase,
-                                      const std::vector<core::Step>& steps, clock::time_point start) {
+                                      const std::vector<core::Step>& steps) {
   Batch batch;
   batch.statements = timeouts(revision, true);
   const int first_statement = static_cast<int>(batch.statements.size());
   for (const auto& step : steps) batch.statements.push_back(step.sql);
-  if (phase == core::Phase::rollback || phase == core::Phase::down) batch.statements.push_back(m_state.clear_backfill(revision.id));
+  if (phase == core::Phase::rollback || phase == core::Phase::down)
+    batch.statements.push_back(state::ClearBackfill{revision.id});
   batch.statements.push_back(state_change_for(revision, phase, -1));
   core::Step whole;
   whole.path = revision.path;
   whole.description = fmt::format("revision {}", revision.id);
-  run_with_retry(batch, whole, first_statement, &steps);
+  run_batch(batch, whole, first_statement, &steps);
 }
 
 void Executor::run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
-                                int first_step, clock::time_point start) {
-  m_database.run({{m_state.mark_in_progress(revision, phase, first_step, m_options.source, m_options.tool_version)}, true});
+                                int first_step, Clock::time_point start) {
+  m_database.run({{state::MarkInProgress{&revision, phase, first_step, m_options.provenance}}, true});
   auto groups_with = [&](size_t k) {
     return k < steps.size() && steps[k].kind == core::Step::Kind::statement && steps[k].transactional;
   };
   for (int i = first_step; i < static_cast<int>(steps.size());) {
-    check_interrupted();
+    stop_if_interrupted();
+    beat();
     const core::Step& step = steps[static_cast<size_t>(i)];
     if (step.kind == core::Step::Kind::backfill) {
       run_backfill(revision, step, i);
-      m_database.run({{m_state.set_progress(revision.id, i + 1)}, true});
+      m_database.run({{state::SetProgress{revision.id, i + 1}}, true});
       ++i;
     } else if (!step.transactional) {
-      run_statement(revision, step, {m_state.set_progress(revision.id, i + 1)});
+      run_statement(revision, step, i + 1);
       ++i;
     } else {
       // Consecutive transactional steps commit together, so that what they
@@ -182,67 +198,70 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
       batch.statements = timeouts(revision, true);
       const int first_statement = static_cast<int>(batch.statements.size());
       for (const auto& member : group) batch.statements.push_back(member.sql);
-      batch.statements.push_back(m_state.set_progress(revision.id, static_cast<int>(end)));
-      run_with_retry(batch, step, first_statement, &group);
+      batch.statements.push_back(state::SetProgress{revision.id, static_cast<int>(end)});
+      run_batch(batch, step, first_statement, &group);
       i = static_cast<int>(end);
     }
   }
-  std::vector<std::string> finish;
-  if (phase != core::Phase::contract) finish.push_back(m_state.clear_backfill(revision.id));
-  finish.push_back(state_change_for(revision, phase, elapsed_ms(start)));
+  std::vector<Statement> finish;
+  if (phase != core::Phase::contract) finish.push_back(state::ClearBackfill{revision.id});
+  finish.push_back(state_change_for(revision, phase, elapsed_ms(m_clock, start)));
   m_database.run({finish, true});
 }
 
-void Executor::run_statement(const core::Revision& revision, const core::Step& step, const std::vector<std::string>& after) {
+void Executor::run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after) {
+  Statement progress = state::SetProgress{revision.id, steps_done_after};
   if (step.transactional) {
     Batch batch;
     batch.statements = timeouts(revision, true);
     int first_statement = static_cast<int>(batch.statements.size());
     batch.statements.push_back(step.sql);
-    batch.statements.insert(batch.statements.end(), after.begin(), after.end());
-    run_with_retry(batch, step, first_statement, nullptr);
+    batch.statements.push_back(progress);
+    run_batch(batch, step, first_statement, nullptr);
     return;
   }
   Batch batch{timeouts(revision, false), false};
   batch.statements.push_back(step.sql);
-  run_with_retry(batch, step, static_cast<int>(batch.statements.size()) - 1, nullptr);
-  if (!after.empty()) m_database.run({after, true});
+  run_batch(batch, step, static_cast<int>(batch.statements.size()) - 1, nullptr);
+  m_database.run({{progress}, true});
 }
 
 void Executor::drop_invalid_index(const core::Step& step) {
-  if (step.drop_if_invalid_index.empty() || m_database.offline()) return;
-  auto rows = m_database.query(fmt::format("SELECT NOT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass({})",
-                                           core::quote_literal(step.drop_if_invalid_index)));
-  if (rows.empty() || !rows[0][0] || *rows[0][0] != "t") return;
+  if (step.drop_if_invalid_index.empty() || !m_database.index_is_invalid(step.drop_if_invalid_index)) return;
   m_reporter.warning(fmt::format("index {} is invalid (an interrupted concurrent build); dropping and rebuilding it",
                                  step.drop_if_invalid_index));
   core::Step drop = step;
   drop.drop_if_invalid_index.clear();
   drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
-  run_with_retry({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
-                 nullptr);
+  run_batch({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
+            nullptr);
 }
 
 void Executor::report_terminated() {
   for (const auto& session : m_database.take_terminated()) {
     m_reporter.blocker_terminated(session);
-    m_database.run({{m_state.event("terminate-blocker", "", "terminated " + describe_session(session))}, true});
+    m_database.run({{state::Event{"terminate-blocker", "", "terminated " + describe_session(session)}}, true});
   }
 }
 
-std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const core::Step& step, int first_step_statement,
-                              const std::vector<core::Step>* steps) {
-  const auto start = clock::now();
+void Executor::run_batch(const Batch& batch, const core::Step& step, int first_step_statement,
+                         const std::vector<core::Step>* steps) {
+  with_retry(step, steps, first_step_statement, batch.transactional, [&] { m_database.run(batch); });
+}
+
+void Executor::with_retry(const core::Step& step, const std::vector<core::Step>* steps, int first_step_statement,
+                          bool transactional, const std::function<void()>& attempt_once) {
+  const auto start = m_clock.now();
   std::mt19937 random(std::random_device{}());
-  milliseconds backoff(100);
+  milliseconds backoff = k_first_backoff;
   for (int attempt = 1;; ++attempt) {
     // A concurrent build that timed out waiting has already left an invalid
     // index behind; IF NOT EXISTS would then skip it and record success.
     drop_invalid_index(step);
     try {
-      auto rows = m_database.run(batch);
+      attempt_once();
       report_terminated();
-      return rows;
+      return;
     } catch (const DatabaseError& error) {
       report_terminated();
       // Which step failed: a statement of a whole-revision batch, or this step.
@@ -252,30 +271,29 @@ std::vector<Database::Row> Executor::run_with_retry(const Batch& batch, const co
       else if (steps && steps->size() == 1) failed = &steps->front();
       std::vector<Session> blockers = m_database.take_blockers();
       if (error.is_lock_timeout()) {
-        bool out_of_time = milliseconds(elapsed_ms(start)) + backoff > m_options.retry_deadline;
+        bool out_of_time = milliseconds(elapsed_ms(m_clock, start)) + backoff > m_options.retry_deadline;
         if (attempt <= m_options.retries && !out_of_time && !g_interrupted) {
           std::uniform_int_distribution<long long> jitter(0, backoff.count() / 2);
           milliseconds pause = backoff + milliseconds(jitter(random));
           m_reporter.lock_retry(*failed, attempt, blockers, pause);
-          std::this_thread::sleep_for(pause);
-          m_database.heartbeat();
-          backoff = std::min<milliseconds>(backoff * 2, milliseconds(5000));
+          wait(pause);
+          backoff = std::min<milliseconds>(backoff * 2, k_max_backoff);
           continue;
         }
         std::string who;
         for (const auto& session : blockers) who += "\n  blocked by " + describe_session(session);
-        throw Error(ExitCode::runtime,
-                    fmt::format("{}: could not get a lock within lock_timeout {} after {} attempts{}", failed->origin(),
+        throw DatabaseError(fmt::format("{}: could not get a lock within lock_timeout {} after {} attempts{}", failed->origin(),
                                 core::format_duration(m_options.lock_timeout), attempt, who),
+                    error.sqlstate(), error.statement(),
                     "nothing of this step was applied. End the blocking session, retry later, raise --lock-timeout "
                     "or --retries, or let migrate end idle-in-transaction blockers with --terminate-blockers-after");
       }
       std::string where = failed == &step && steps ? step.path : failed->origin();
-      throw Error(ExitCode::runtime,
-                  fmt::format("{}: {} failed: {}", where, failed->sql.empty() ? failed->description : "statement",
+      throw DatabaseError(fmt::format("{}: {} failed: {}", where, failed->sql.empty() ? failed->description : "statement",
                               first_line(error.what())) +
                       (failed->sql.empty() ? std::string() : "\n  " + query_summary(failed->sql, 100)),
-                  batch.transactional ? "its transaction was rolled back and nothing of it was recorded; fix the "
+                  error.sqlstate(), error.statement(),
+                  transactional ? "its transaction was rolled back and nothing of it was recorded; fix the "
                                         "SQL and run the command again"
                                       : "fix the cause and run the command again; `migrate status` shows the "
                                         "revision in progress");

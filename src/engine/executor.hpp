@@ -6,17 +6,22 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/revisions/applied_revision.hpp"
 #include "core/revisions/plan.hpp"
 #include "core/revisions/revision_graph.hpp"
+#include "engine/clock.hpp"
 #include "engine/database.hpp"
 #include "engine/reporter.hpp"
-#include "engine/state_sql.hpp"
 
 namespace migrate::engine {
+
+// What to do with the statement an interrupted non-transactional revision
+// stopped at: refuse and explain, run it again, or take it as done.
+enum class Interrupted { refuse, resume, skip };
 
 struct ExecutionOptions {
   std::chrono::milliseconds lock_timeout{2000};
@@ -26,56 +31,64 @@ struct ExecutionOptions {
   std::chrono::milliseconds terminate_blockers_after{0};  // 0: never terminate
   int backfill_batch = 1000;
   std::chrono::milliseconds backfill_pause{0};
-  std::string source;        // where the files come from (git describe, --source)
-  std::string tool_version;
-  std::string note;          // recorded with each revision (overrides used)
-  // An interrupted non-transactional statement: re-run it (resume) or treat
-  // it as done (skip_interrupted). Neither: refuse and explain.
-  bool resume = false;
-  bool skip_interrupted = false;
+  state::Provenance provenance;  // where the files come from, and this tool's version
+  std::string note;              // recorded with each revision (overrides used)
+  Interrupted interrupted = Interrupted::refuse;
 };
+
+// Timing of the executor's waits.
+inline constexpr std::chrono::milliseconds k_heartbeat_every{5000};
+inline constexpr std::chrono::milliseconds k_first_backoff{100};
+inline constexpr std::chrono::milliseconds k_max_backoff{5000};
 
 // Set by the signal handler; the executor stops between steps (exit 130).
 extern std::atomic<bool> g_interrupted;
+// Throws Error(interrupted) when a signal arrived.
+void stop_if_interrupted();
 
 class Executor {
  public:
-  Executor(Database& database, Reporter& reporter, const StateSql& state, ExecutionOptions options);
+  Executor(Database& database, Reporter& reporter, Clock& clock, ExecutionOptions options);
 
   // Runs `plan`. `applied` is the state read under the migration lock.
-  // Throws Error: runtime for failing SQL (naming file and line), interrupted
-  // when a signal arrived.
+  // Throws DatabaseError for failing SQL (naming file and line), Error for
+  // refusals, Error(interrupted) when a signal arrived.
   void run(const core::RevisionGraph& graph, const core::Plan& plan,
            const std::vector<core::AppliedRevision>& applied);
 
  private:
   void run_revision(const core::Revision& revision, core::Phase phase, const core::AppliedRevision* record);
-  void run_in_one_transaction(const core::Revision& revision, core::Phase phase,
-                              const std::vector<core::Step>& steps, std::chrono::steady_clock::time_point start);
+  void run_in_one_transaction(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps);
   void run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
-                        int first_step, std::chrono::steady_clock::time_point start);
-  void run_statement(const core::Revision& revision, const core::Step& step, const std::vector<std::string>& after);
+                        int first_step, Clock::time_point start);
+  void run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
   // Refuses, before any step runs, a backfill of an existing table without a primary key.
   void check_backfill_keys(const std::vector<core::Step>& steps);
-  std::vector<std::string> primary_key(const core::Backfill& spec);
-  static Error no_primary_key(const core::Step& step);
-  // Runs a batch, retrying lock timeouts with backoff, and returns the rows of
-  // batch.result_of. `step` names the work in messages.
-  std::vector<Database::Row> run_with_retry(const Batch& batch, const core::Step& step, int first_step_statement,
-                      const std::vector<core::Step>* steps);
-  std::vector<std::string> timeouts(const core::Revision& revision, bool local) const;
-  std::string state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
-  void check_interrupted() const;
+  // Runs `attempt`, retrying lock timeouts with backoff. `step` names the work
+  // in messages; with `steps`, a failing statement of index `i -
+  // first_step_statement` in the batch is blamed on steps[i].
+  void with_retry(const core::Step& step, const std::vector<core::Step>* steps, int first_step_statement,
+                  bool transactional, const std::function<void()>& attempt);
+  void run_batch(const Batch& batch, const core::Step& step, int first_step_statement,
+                 const std::vector<core::Step>* steps);
+  std::vector<Statement> timeouts(const core::Revision& revision, bool local) const;
+  std::chrono::milliseconds statement_timeout(const core::Revision& revision) const;
+  Statement state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
   // Drops the step's index when an interrupted concurrent build left it invalid.
   void drop_invalid_index(const core::Step& step);
   // Reports and records sessions the blocker watch terminated.
   void report_terminated();
+  // Refreshes the lock holder's heartbeat when it is due.
+  void beat();
+  // Waits, keeping the heartbeat alive.
+  void wait(std::chrono::milliseconds duration);
 
   Database& m_database;
   Reporter& m_reporter;
-  const StateSql& m_state;
+  Clock& m_clock;
   ExecutionOptions m_options;
+  Clock::time_point m_last_heartbeat;
 };
 
 }  // namespace migrate::engine

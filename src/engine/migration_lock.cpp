@@ -1,23 +1,16 @@
 #include "engine/migration_lock.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "core/identifier.hpp"
 #include "engine/executor.hpp"
 
 namespace migrate::engine {
 
-int32_t lock_key_for(const std::string& schema) {
-  uint32_t hash = 2166136261u;
-  for (unsigned char c : schema) {
-    hash ^= c;
-    hash *= 16777619u;
-  }
-  return static_cast<int32_t>(hash);
-}
+int32_t lock_key_for(const std::string& schema) { return static_cast<int32_t>(core::fnv1a(schema)); }
 
 static std::string holder_text(const std::optional<LockHolder>& holder) {
   if (!holder) return "a session that has just released it";
@@ -36,12 +29,12 @@ static Error pooled_connection_error() {
                "connect migrate directly to PostgreSQL (or through a session-pooling port); see docs/locks.md");
 }
 
-MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockOptions& options)
+MigrationLock::MigrationLock(Database& database, Reporter& reporter, Clock& clock, const LockOptions& options)
     : m_database(database) {
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
+  using std::chrono::milliseconds;
+  const auto start = clock.now();
   auto next_report = start;
-  std::chrono::milliseconds pause(20);
+  milliseconds pause = k_first_lock_poll;
   // Behind a transaction-pooling proxy (PgBouncer), consecutive statements of
   // one client session land on different backends, so a session lock would be
   // taken on one backend and "released" on another. Look before locking, so
@@ -51,7 +44,7 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockO
   while (!database.try_lock()) {
     if (g_interrupted)
       throw Error(ExitCode::interrupted, "interrupted while waiting for the migration lock; nothing was changed");
-    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
+    auto waited = std::chrono::duration_cast<milliseconds>(clock.now() - start);
     if (waited >= options.wait) {
       throw Error(ExitCode::lock_not_acquired,
                   fmt::format("the migration lock was not acquired within {}: it is held by {}",
@@ -59,13 +52,13 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, const LockO
                   "wait for that run to finish, raise --lock-wait, or if it is stale (its runner is gone) "
                   "check `migrate lock status` and run `migrate lock clear`");
     }
-    if (clock::now() >= next_report) {
+    if (clock.now() >= next_report) {
       reporter.lock_waiting(database.lock_holder(), waited);
-      next_report = clock::now() + options.report_every;
+      next_report = clock.now() + options.report_every;
     }
     auto left = options.wait - waited;
-    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(pause, left));
-    pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(1000));
+    clock.sleep(std::min<milliseconds>(pause, left));
+    pause = std::min<milliseconds>(pause * 2, k_max_lock_poll);
   }
   int pid_after = database.backend_pid();
   auto holder = database.lock_holder();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/clock.hpp"
 #include "engine/database.hpp"
 #include "engine/reporter.hpp"
 
@@ -25,12 +26,16 @@ struct LockOptions {
   HolderInfo holder;
 };
 
+// Polling: the first pause between tries, doubled up to the last.
+inline constexpr std::chrono::milliseconds k_first_lock_poll{20};
+inline constexpr std::chrono::milliseconds k_max_lock_poll{1000};
+
 class MigrationLock {
  public:
   // Waits up to options.wait. Throws Error(lock_not_acquired) naming the
   // holder when the wait is over, and Error(runtime) when the connection goes
   // through a transaction-pooling proxy (the backend changed under us).
-  MigrationLock(Database& database, Reporter& reporter, const LockOptions& options);
+  MigrationLock(Database& database, Reporter& reporter, Clock& clock, const LockOptions& options);
   ~MigrationLock();
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;

@@ -1,12 +1,19 @@
 #include "engine/offline_database.hpp"
 
+#include <fmt/format.h>
+
+#include "engine/backfill_sql.hpp"
+#include "engine/state_layout.hpp"
+
 namespace migrate::engine {
 
-OfflineDatabase::OfflineDatabase(std::ostream& out, Database* reads, std::vector<std::string> layout_sql)
-    : m_out(out), m_reads(reads), m_layout_sql(std::move(layout_sql)) {
+OfflineDatabase::OfflineDatabase(std::ostream& out, Database* reads, const StateSql& state)
+    : m_out(out), m_reads(reads), m_state(state) {
   // The literals below are written for this setting, as migrate's own sessions use.
   m_out << "SET standard_conforming_strings = on;\n\n";
 }
+
+StateLayout OfflineDatabase::state_layout() { return m_reads ? m_reads->state_layout() : StateLayout{}; }
 
 std::vector<core::AppliedRevision> OfflineDatabase::read_applied() {
   return m_reads ? m_reads->read_applied() : std::vector<core::AppliedRevision>{};
@@ -16,25 +23,41 @@ std::string OfflineDatabase::read_content(const std::string& id) {
   return m_reads ? m_reads->read_content(id) : std::string();
 }
 
-bool OfflineDatabase::state_needs_layout() { return !m_reads || m_reads->state_needs_layout(); }
-
-void OfflineDatabase::ensure_state() {
-  if (state_needs_layout()) run({m_layout_sql, true});
+void OfflineDatabase::create_state() {
+  Batch batch;
+  for (auto& sql : m_state.ensure_layout()) batch.statements.emplace_back(std::move(sql));
+  run(batch);
 }
 
-std::vector<Database::Row> OfflineDatabase::run(const Batch& batch) {
+bool OfflineDatabase::table_exists(const TableName& table) { return m_reads ? m_reads->table_exists(table) : true; }
+
+std::vector<std::string> OfflineDatabase::primary_key(const TableName& table) {
+  if (m_reads) return m_reads->primary_key(table);
+  throw usage_error(
+      fmt::format("--sql cannot print the backfill of {} without a database: its batches walk the table's primary "
+                  "key, which only the database knows; nothing was printed",
+                  table.display()),
+      "give the database with --database-url (it is only read), or run the command itself");
+}
+
+void OfflineDatabase::run(const Batch& batch) {
   if (batch.transactional) m_out << "BEGIN;\n";
   for (const auto& statement : batch.statements) {
-    m_out << statement;
-    // Comment-only lines (backfill descriptions) take no semicolon.
-    if (statement.rfind("--", 0) != 0) m_out << ';';
+    const std::string text = statement.change ? m_state.sql(*statement.change) : statement.sql;
+    m_out << text;
+    // Comment-only lines take no semicolon.
+    if (text.rfind("--", 0) != 0) m_out << ';';
     m_out << '\n';
   }
   if (batch.transactional) m_out << "COMMIT;\n";
   m_out << '\n';
-  return {};
 }
 
-std::vector<Database::Row> OfflineDatabase::query(const std::string&) { return {}; }
+BackfillBatchResult OfflineDatabase::run_backfill_batch(const BackfillBatch& batch) {
+  m_out << fmt::format("-- backfill {} in batches of {} rows by primary key, each batch its own transaction\n",
+                       batch.target.table.display(), batch.limit);
+  m_out << backfill_loop_sql(batch, m_state) << ";\n\n";
+  return {};
+}
 
 }  // namespace migrate::engine

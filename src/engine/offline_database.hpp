@@ -1,42 +1,58 @@
 // `--sql` mode as an implementation of the Database seam: state is read from a
 // real database when one is given (else the database is taken to be empty), and
-// everything that would change the database is printed instead of run.
+// everything that would change the database is printed instead of run, as a
+// script psql runs with the same effect.
 #pragma once
 
 #include <ostream>
 
 #include "engine/database.hpp"
+#include "engine/state_sql.hpp"
 
 namespace migrate::engine {
 
 class OfflineDatabase : public Database {
  public:
-  // `reads` may be null: no database, nothing applied. `layout_sql` creates
-  // the state schema; it is printed when the database has no state yet.
-  OfflineDatabase(std::ostream& out, Database* reads, std::vector<std::string> layout_sql);
+  // `reads` may be null: no database, nothing applied.
+  OfflineDatabase(std::ostream& out, Database* reads, const StateSql& state);
 
+  StateLayout state_layout() override;
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
-  bool state_needs_layout() override;
-  void ensure_state() override;
+  void create_state() override;
+
   bool try_lock() override { return true; }
   void unlock() override {}
   std::optional<LockHolder> lock_holder() override { return std::nullopt; }
   void write_holder(const HolderInfo&) override {}
   void heartbeat() override {}
   int backend_pid() override { return 0; }
+  bool through_proxy() override { return false; }
   bool terminate(int) override { return false; }
-  std::vector<Row> run(const Batch& batch) override;
-  std::vector<Row> query(const std::string& sql) override;
-  void set_blocker_policy(std::chrono::milliseconds, std::chrono::milliseconds) override {}
+
+  // Read from the database when there is one. Without one, a table is taken
+  // to exist, and its primary key cannot be known: printing a backfill refuses.
+  bool table_exists(const TableName& table) override;
+  std::vector<std::string> primary_key(const TableName& table) override;
+  bool index_is_invalid(const std::string&) override { return false; }
+
+  void run(const Batch& batch) override;
+  // The printed loop resumes from the saved position by itself.
+  std::optional<BackfillProgress> backfill_progress(const std::string&, int) override { return std::nullopt; }
+  // Unknown in advance: the printed loop finds the end.
+  BackfillRange backfill_range(const BackfillTarget&, const std::vector<std::string>&) override { return {{}, -1}; }
+  // Prints every batch of the backfill as one loop; reports no rows picked,
+  // since nothing ran.
+  BackfillBatchResult run_backfill_batch(const BackfillBatch& batch) override;
+
+  void set_blocker_policy(const BlockerPolicy&) override {}
   std::vector<Session> take_blockers() override { return {}; }
   std::vector<Session> take_terminated() override { return {}; }
-  bool offline() const override { return true; }
 
  private:
   std::ostream& m_out;
   Database* m_reads;
-  std::vector<std::string> m_layout_sql;
+  const StateSql& m_state;
 };
 
 }  // namespace migrate::engine

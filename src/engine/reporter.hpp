@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/step.hpp"
-#include "engine/database.hpp"
+#include "engine/database_types.hpp"
 
 namespace migrate::engine {
 
@@ -17,8 +17,6 @@ class Reporter {
 
   virtual void info(const std::string& text) = 0;
   virtual void warning(const std::string& text) = 0;
-  // Extra detail shown with -v.
-  virtual void detail(const std::string& text) = 0;
 
   virtual void revision_started(const std::string& id, const std::string& message, core::Phase phase) = 0;
   virtual void revision_finished(const std::string& id, core::Phase phase, std::chrono::milliseconds took) = 0;

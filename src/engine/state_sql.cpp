@@ -4,6 +4,7 @@
 
 #include "core/revisions/checksum.hpp"
 #include "core/sql/sql_text.hpp"
+#include "engine/state_layout.hpp"
 
 namespace migrate::engine {
 
@@ -144,6 +145,30 @@ std::string StateSql::save_backfill(const std::string& id, int step, const std::
 
 std::string StateSql::clear_backfill(const std::string& id) const {
   return fmt::format("DELETE FROM {} WHERE revision = {}", table("backfill_progress"), quote_literal(id));
+}
+
+std::string StateSql::sql(const state::Change& change) const {
+  struct Render {
+    const StateSql& state;
+    std::string operator()(const state::Record& c) const {
+      return state.record(*c.revision, c.phase, c.provenance.source, c.provenance.tool_version,
+                          c.note, c.duration_ms);
+    }
+    std::string operator()(const state::MarkInProgress& c) const {
+      return state.mark_in_progress(*c.revision, c.running_phase, c.steps_done, c.provenance.source,
+                                    c.provenance.tool_version);
+    }
+    std::string operator()(const state::SetProgress& c) const { return state.set_progress(c.id, c.steps_done); }
+    std::string operator()(const state::SetPhase& c) const { return state.set_phase(c.id, c.phase); }
+    std::string operator()(const state::Forget& c) const { return state.forget(c.id); }
+    std::string operator()(const state::UpdateChecksum& c) const { return state.update_checksum(*c.revision, c.note); }
+    std::string operator()(const state::Event& c) const { return state.event(c.kind, c.revision, c.detail); }
+    std::string operator()(const state::SaveBackfill& c) const {
+      return state.save_backfill(c.id, c.step, c.last_key, c.rows_done, c.finished);
+    }
+    std::string operator()(const state::ClearBackfill& c) const { return state.clear_backfill(c.id); }
+  };
+  return std::visit(Render{*this}, change);
 }
 
 }  // namespace migrate::engine

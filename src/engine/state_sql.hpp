@@ -1,18 +1,27 @@
-// The SQL of migrate's own state schema: its layout, and the statements that
-// record, update and forget applied revisions. Generated as text so the same
-// statements run in the database and print in `--sql` mode.
+// All the SQL of migrate's own state schema, in one place: its layout, the
+// statements that record, update and forget applied revisions (state changes
+// rendered as text, so the same statements run in the database and print in
+// `--sql` mode), the reads, and the lock holder row.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/revisions/applied_revision.hpp"
 #include "core/revisions/revision.hpp"
+#include "engine/database_types.hpp"
+#include "engine/state_change.hpp"
 
 namespace migrate::engine {
 
-// The layout version this tool writes. A database with a newer one is refused.
-inline constexpr int k_state_layout_version = 1;
+// A result row as text (NULL as nullopt).
+using Row = std::vector<std::optional<std::string>>;
+
+// Reads a PostgreSQL text[] literal such as {1,"a b"} (without NULLs).
+std::vector<std::string> parse_text_array(const std::string& text);
 
 class StateSql {
  public:
@@ -45,6 +54,33 @@ class StateSql {
   std::string save_backfill(const std::string& id, int step, const std::vector<std::string>& last_key,
                             long long rows_done, bool finished) const;
   std::string clear_backfill(const std::string& id) const;
+
+  // Any state change, rendered.
+  std::string sql(const state::Change& change) const;
+
+  // --- reads (state_reads.cpp) -------------------------------------------------
+  // One row: revisions table exists, layout table exists, the revisions
+  // table's columns joined by ','.
+  std::string probe() const;
+  std::string layout_version() const;
+  // Every applied revision, reading only `columns` (an older layout lacks
+  // some); rows in the shape applied_from() reads.
+  std::string applied(const std::set<std::string>& columns) const;
+  // Throws Error(runtime) for a value that is not what migrate writes.
+  static core::AppliedRevision applied_from(const Row& row);
+  std::string content(const std::string& id) const;
+  // One row (last_key as text[], rows_done, finished) or none.
+  std::string backfill_progress(const std::string& id, int step) const;
+  static BackfillProgress backfill_progress_from(const Row& row);
+
+  // --- the lock holder row -------------------------------------------------------
+  std::string holder_write(int32_t key, const HolderInfo& info) const;
+  std::string holder_heartbeat(int32_t key) const;
+  // Columns: host, command, ci_job, started_at, heartbeat, heartbeat age in seconds.
+  std::string holder_read(int32_t key, int pid) const;
+  static void holder_from(const Row& row, LockHolder& holder);
+  // Releases the advisory lock (class, key) and deletes this session's holder row.
+  std::string release(int32_t lock_class, int32_t key) const;
 
  private:
   std::string m_schema;

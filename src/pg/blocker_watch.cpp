@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/number.hpp"
 #include "pg/pg_database.hpp"
 
 namespace migrate::pg {
@@ -21,14 +22,18 @@ static constexpr milliseconds k_longest{50};
 engine::Session session_from(const std::vector<std::optional<std::string>>& row, size_t first) {
   auto text = [&](size_t i) { return row[first + i].value_or(""); };
   engine::Session session;
-  session.pid = std::stoi(text(0));
+  session.pid = static_cast<int>(core::parse_integer(text(0), "pg_stat_activity pid"));
   session.application_name = text(1);
   session.user = text(2);
   session.client = text(3);
   session.state = text(4);
   session.backend_start = text(5);
   session.state_since = text(6);
-  session.seconds_in_state = text(7).empty() ? 0 : std::stod(text(7));
+  try {
+    session.seconds_in_state = text(7).empty() ? 0 : std::stod(text(7));
+  } catch (const std::exception&) {
+    session.seconds_in_state = 0;
+  }
   session.query = text(8);
   return session;
 }
@@ -45,10 +50,10 @@ BlockerWatch::~BlockerWatch() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-void BlockerWatch::set_policy(milliseconds lock_timeout, milliseconds terminate_after) {
+void BlockerWatch::set_policy(const engine::BlockerPolicy& policy) {
   std::lock_guard<std::mutex> lock(m_mutex);
-  m_terminate_after = terminate_after;
-  m_interval = std::clamp<milliseconds>(lock_timeout / 4, k_shortest, k_longest);
+  m_policy = policy;
+  m_interval = std::clamp<milliseconds>(policy.lock_timeout / 4, k_shortest, k_longest);
 }
 
 void BlockerWatch::begin(int pid) {
@@ -91,10 +96,10 @@ void BlockerWatch::loop() {
       continue;
     }
     int pid = m_pid;
-    milliseconds terminate_after = m_terminate_after;
+    engine::BlockerPolicy policy = m_policy;
     m_polling = true;
     lock.unlock();
-    poll(pid, terminate_after);
+    poll(pid, policy);
     lock.lock();
     m_polling = false;
     m_wake.notify_all();
@@ -102,7 +107,7 @@ void BlockerWatch::loop() {
   }
 }
 
-void BlockerWatch::poll(int pid, milliseconds terminate_after) {
+void BlockerWatch::poll(int pid, const engine::BlockerPolicy& policy) {
   std::vector<engine::Session> found, ended;
   try {
     if (!m_connection) {
@@ -118,10 +123,7 @@ void BlockerWatch::poll(int pid, milliseconds terminate_after) {
       for (const auto& field : row) values.push_back(field.is_null() ? std::nullopt : std::optional(field.as<std::string>()));
       engine::Session session = session_from(values);
       found.push_back(session);
-      // Only sessions that sit idle inside a transaction are ever ended: an
-      // active one is doing work someone is waiting for.
-      if (terminate_after.count() > 0 && session.state == "idle in transaction" &&
-          session.seconds_in_state * 1000 >= static_cast<double>(terminate_after.count())) {
+      if (policy.should_terminate(session)) {
         auto result = work.exec(fmt::format(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = {} AND state = 'idle in transaction'",
             session.pid));

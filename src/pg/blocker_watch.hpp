@@ -24,10 +24,9 @@ class BlockerWatch {
   BlockerWatch(std::string connection_string, std::string application_name);
   ~BlockerWatch();
 
-  // Looks at a waiting batch early enough to see its blockers before
-  // `lock_timeout` ends it; terminates idle-in-transaction blockers older
-  // than `terminate_after` (zero: never).
-  void set_policy(std::chrono::milliseconds lock_timeout, std::chrono::milliseconds terminate_after);
+  // Looks at a waiting batch early enough to see its blockers before the
+  // policy's lock_timeout ends it; terminates the blockers the policy picks.
+  void set_policy(const engine::BlockerPolicy& policy);
   // Starts watching `pid` (the backend about to run a batch) / stops; end()
   // returns once a poll under way has finished, so its findings are kept.
   void begin(int pid);
@@ -35,9 +34,21 @@ class BlockerWatch {
   std::vector<engine::Session> take_blockers();
   std::vector<engine::Session> take_terminated();
 
+  // Watches `pid` for as long as it lives.
+  class Scope {
+   public:
+    Scope(BlockerWatch& watch, int pid) : m_watch(watch) { m_watch.begin(pid); }
+    ~Scope() { m_watch.end(); }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    BlockerWatch& m_watch;
+  };
+
  private:
   void loop();
-  void poll(int pid, std::chrono::milliseconds terminate_after);
+  void poll(int pid, const engine::BlockerPolicy& policy);
 
   const std::string m_connection_string;
   const std::string m_application_name;
@@ -49,7 +60,7 @@ class BlockerWatch {
   bool m_polling = false;  // a poll is under way; end() waits for it
   int m_pid = 0;
   std::chrono::steady_clock::time_point m_since;
-  std::chrono::milliseconds m_terminate_after{0};
+  engine::BlockerPolicy m_policy;
   std::chrono::milliseconds m_interval{50};
   std::vector<engine::Session> m_blockers;
   std::vector<engine::Session> m_terminated;

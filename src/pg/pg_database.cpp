@@ -2,19 +2,21 @@
 
 #include <pqxx/pqxx>
 
-#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "core/connection_string.hpp"
+#include "core/number.hpp"
 #include "core/sql/sql_text.hpp"
+#include "engine/backfill_sql.hpp"
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
 
 namespace migrate::pg {
 
 using core::quote_literal;
+using engine::Row;
 using engine::Session;
 
 std::string session_columns() {
@@ -33,11 +35,11 @@ std::string clean_message(const std::string& what) {
   return text;
 }
 
-std::vector<engine::Database::Row> to_rows(const pqxx::result& result) {
-  std::vector<engine::Database::Row> rows;
+std::vector<Row> to_rows(const pqxx::result& result) {
+  std::vector<Row> rows;
   rows.reserve(result.size());
   for (const auto& row : result) {
-    engine::Database::Row values;
+    Row values;
     values.reserve(row.size());
     for (const auto& field : row)
       values.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
@@ -46,14 +48,40 @@ std::vector<engine::Database::Row> to_rows(const pqxx::result& result) {
   return rows;
 }
 
-std::string join_statements(const std::vector<std::string>& statements, size_t from, size_t to) {
+engine::ConnectionLostError lost_connection(const std::string& doing, const std::string& reason) {
+  return engine::ConnectionLostError(
+      fmt::format("lost the connection to the database while {}: {}", doing, clean_message(reason)),
+      "whatever was not committed was rolled back by the server; `migrate status` shows what was recorded. Check "
+      "the server and the network, then run the command again");
+}
+
+// Runs `work`, turning libpqxx's exceptions into migrate's error family.
+template <class Work>
+auto translated(const std::string& doing, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const pqxx::broken_connection& error) {
+    throw lost_connection(doing, error.what());
+  } catch (const pqxx::sql_error& error) {
+    throw engine::DatabaseError(fmt::format("{} failed: {}", doing, clean_message(error.what())), error.sqlstate(),
+                                -1);
+  } catch (const pqxx::failure& error) {
+    throw Error(ExitCode::runtime, fmt::format("{} failed: {}", doing, clean_message(error.what())));
+  } catch (const pqxx::conversion_error& error) {
+    throw Error(ExitCode::runtime, fmt::format("{}: unexpected value from the database: {}", doing, error.what()));
+  }
+}
+
+std::string join_statements(const std::vector<std::string>& statements) {
   std::string sql;
-  for (size_t i = from; i < to; ++i) {
-    sql += statements[i];
+  for (const auto& statement : statements) {
+    sql += statement;
     sql += ";\n";
   }
   return sql;
 }
+
+bool is_true(const pqxx::result& result) { return !result.empty() && !result[0][0].is_null() && result[0][0].as<bool>(); }
 
 }  // namespace
 
@@ -69,13 +97,13 @@ struct PgDatabase::Impl {
   // The index of the statement that fails when the batch is replayed one
   // statement at a time inside a transaction that is then rolled back; -1 when
   // none fails on replay.
-  int locate_failure(const engine::Batch& batch) {
+  int locate_failure(const std::vector<std::string>& statements) {
     int failed = -1;
     try {
       exec("BEGIN");
-      for (size_t i = 0; i < batch.statements.size() && failed < 0; ++i) {
+      for (size_t i = 0; i < statements.size() && failed < 0; ++i) {
         try {
-          exec(batch.statements[i]);
+          exec(statements[i]);
         } catch (const pqxx::sql_error&) {
           failed = static_cast<int>(i);
         }
@@ -87,10 +115,45 @@ struct PgDatabase::Impl {
     return failed;
   }
 
+  // What the state schema looks like: read once, and again once the lock is
+  // taken (the holder before may have changed it) and after create_state().
+  struct Probe {
+    engine::StateLayout layout;
+    std::set<std::string> columns;
+  };
+  const Probe& probe() {
+    if (probed) return state_probe;
+    auto check = exec(state.probe());
+    state_probe = {};
+    state_probe.layout.exists = check[0][0].as<bool>();
+    std::string columns = check[0][2].is_null() ? "" : check[0][2].c_str();
+    for (size_t pos = 0; pos < columns.size();) {
+      size_t end = std::min(columns.find(',', pos), columns.size());
+      state_probe.columns.insert(columns.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    if (check[0][1].as<bool>()) {
+      auto version = exec(state.layout_version());
+      state_probe.layout.version = static_cast<int>(core::parse_integer(version[0][0].c_str(), "layout version"));
+    }
+    probed = true;
+    return state_probe;
+  }
+
+  std::vector<std::string> render(const engine::Batch& batch) const {
+    std::vector<std::string> statements;
+    statements.reserve(batch.statements.size());
+    for (const auto& statement : batch.statements)
+      statements.push_back(statement.change ? state.sql(*statement.change) : statement.sql);
+    return statements;
+  }
+
   std::unique_ptr<pqxx::connection> connection;
   const engine::StateSql& state;
   BlockerWatch watch;
   int32_t key = 0;
+  bool probed = false;
+  Probe state_probe;
 };
 
 PgDatabase::PgDatabase(const std::string& connection_string, const std::string& application_name,
@@ -107,244 +170,223 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     throw Error(ExitCode::runtime,
                 "cannot connect to the database: " + core::redact_in_message(clean_message(error.what()), connection_string),
                 "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running");
-  } catch (const pqxx::sql_error& error) {
-    throw Error(ExitCode::runtime, "cannot set up the database session: " + clean_message(error.what()));
+  } catch (const pqxx::failure& error) {
+    throw Error(ExitCode::runtime, "cannot set up the database session: " +
+                                       core::redact_in_message(clean_message(error.what()), connection_string));
   }
   m_impl->key = engine::lock_key_for(state.schema());
 }
 
 PgDatabase::~PgDatabase() = default;
 
-bool PgDatabase::state_exists() {
-  auto result = m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL",
-                                         quote_literal(m_impl->state.table("revisions"))));
-  return result[0][0].as<bool>();
+engine::StateLayout PgDatabase::state_layout() {
+  return translated("reading migrate's state", [&] { return m_impl->probe().layout; });
 }
 
 std::vector<core::AppliedRevision> PgDatabase::read_applied() {
-  const auto& state = m_impl->state;
-  // One round trip: does the state exist, which columns it has (a table
-  // written by an older layout lacks newer ones until the next command that
-  // changes the database adds them), and is there a layout table.
-  auto check = m_impl->exec(fmt::format(
-      "SELECT to_regclass({0}) IS NOT NULL, to_regclass({1}) IS NOT NULL, (SELECT string_agg(attname, ',') FROM "
-      "pg_attribute WHERE attrelid = to_regclass({0}) AND attnum > 0 AND NOT attisdropped)",
-      quote_literal(state.table("revisions")), quote_literal(state.table("layout"))));
-  if (!check[0][0].as<bool>()) return {};
-  if (check[0][1].as<bool>()) {
-    auto layout = m_impl->exec(fmt::format("SELECT coalesce(max(version), 0) FROM {}", state.table("layout")));
-    int version = layout[0][0].as<int>();
-    if (version > engine::k_state_layout_version)
-      throw Error(ExitCode::runtime,
-                  fmt::format("the state schema \"{}\" has layout version {}, newer than this migrate understands ({})",
-                              state.schema(), version, engine::k_state_layout_version),
-                  "upgrade migrate to the version that last wrote this database");
-  }
-  std::set<std::string> present;
-  std::string columns = check[0][2].c_str();
-  for (size_t pos = 0; pos <= columns.size();) {
-    size_t end = std::min(columns.find(',', pos), columns.size());
-    present.insert(columns.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  auto column = [&](const char* name, const char* expression, const char* missing) {
-    return present.count(name) ? std::string(expression) : std::string(missing);
-  };
-  auto result = m_impl->exec(fmt::format(
-      "SELECT id, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {} ORDER BY {}, id",
-      column("parents", "array_to_string(parents, ' ')", "''"), column("message", "message", "''"),
-      column("checksum", "checksum", "''"), column("phase", "phase", "'complete'"),
-      column("applied_at", "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", "''"),
-      column("applied_by", "applied_by", "''"), column("duration_ms", "duration_ms", "0"),
-      column("tool_version", "tool_version", "''"), column("source", "source", "''"), column("path", "path", "''"),
-      column("running_phase", "coalesce(running_phase, '')", "''"), column("steps_done", "steps_done", "0"),
-      column("note", "note", "''"), state.table("revisions"), present.count("applied_at") ? "applied_at" : "1"));
-  std::vector<core::AppliedRevision> applied;
-  applied.reserve(result.size());
-  for (const auto& row : result) {
-    core::AppliedRevision record;
-    record.id = row[0].c_str();
-    std::string parents = row[1].c_str();
-    size_t pos = 0;
-    while (pos < parents.size()) {
-      size_t end = parents.find(' ', pos);
-      if (end == std::string::npos) end = parents.size();
-      if (end > pos) record.parents.push_back(parents.substr(pos, end - pos));
-      pos = end + 1;
-    }
-    record.message = row[2].c_str();
-    record.checksum = row[3].c_str();
-    record.phase = core::applied_phase_from(row[4].c_str());
-    record.applied_at = row[5].c_str();
-    record.applied_by = row[6].c_str();
-    record.duration_ms = row[7].as<long>();
-    record.tool_version = row[8].c_str();
-    record.source = row[9].c_str();
-    record.path = row[10].c_str();
-    record.running_phase = row[11].c_str();
-    record.steps_done = row[12].as<int>();
-    record.note = row[13].c_str();
-    applied.push_back(std::move(record));
-  }
-  return applied;
+  return translated("reading the applied revisions", [&] {
+    const auto& probe = m_impl->probe();
+    std::vector<core::AppliedRevision> applied;
+    if (!probe.layout.exists) return applied;
+    auto result = m_impl->exec(m_impl->state.applied(probe.columns));
+    applied.reserve(result.size());
+    for (const auto& row : to_rows(result)) applied.push_back(engine::StateSql::applied_from(row));
+    return applied;
+  });
 }
 
 std::string PgDatabase::read_content(const std::string& id) {
-  if (!state_exists()) return {};
-  auto result = m_impl->exec(fmt::format("SELECT content FROM {} WHERE id = {}", m_impl->state.table("revisions"),
-                                         quote_literal(id)));
-  return result.empty() ? std::string() : result[0][0].c_str();
+  return translated("reading a recorded revision", [&] {
+    if (!m_impl->probe().layout.exists) return std::string();
+    auto result = m_impl->exec(m_impl->state.content(id));
+    return result.empty() ? std::string() : std::string(result[0][0].c_str());
+  });
 }
 
-bool PgDatabase::state_needs_layout() {
-  const auto& state = m_impl->state;
-  auto check = m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", quote_literal(state.table("layout"))));
-  if (!check[0][0].as<bool>()) return true;
-  auto layout = m_impl->exec(fmt::format("SELECT coalesce(max(version), 0) FROM {}", state.table("layout")));
-  return layout[0][0].as<int>() < engine::k_state_layout_version;
-}
-
-void PgDatabase::ensure_state() {
-  if (state_needs_layout()) run({m_impl->state.ensure_layout(), true});
+void PgDatabase::create_state() {
+  engine::Batch batch;
+  for (auto& sql : m_impl->state.ensure_layout()) batch.statements.emplace_back(std::move(sql));
+  run(batch);
+  m_impl->probed = false;
 }
 
 bool PgDatabase::try_lock() {
-  auto result = m_impl->exec(fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key));
-  return result[0][0].as<bool>();
+  bool taken = translated("taking the migration lock", [&] {
+    return is_true(m_impl->exec(fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key)));
+  });
+  // The previous holder may have created or changed the state meanwhile.
+  if (taken) m_impl->probed = false;
+  return taken;
 }
 
 void PgDatabase::unlock() {
-  const std::string table = m_impl->state.table("lock_holder");
-  m_impl->exec(fmt::format(
-      "SELECT pg_advisory_unlock({0}, {1}); DO $unlock$ BEGIN IF to_regclass({2}) IS NOT NULL THEN "
-      "DELETE FROM {3} WHERE lock_key = {1} AND pid = pg_backend_pid(); END IF; END $unlock$",
-      engine::k_lock_class, m_impl->key, quote_literal(table), table));
+  translated("releasing the migration lock",
+             [&] { m_impl->exec(m_impl->state.release(engine::k_lock_class, m_impl->key)); });
 }
 
 std::optional<engine::LockHolder> PgDatabase::lock_holder() {
-  const auto& state = m_impl->state;
-  auto result = m_impl->exec(fmt::format(
-      "SELECT {}, to_regclass({}) IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.classid = {}::oid AND l.objid = {}::oid AND l.objsubid = 2 AND l.granted "
-      "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1",
-      session_columns(), quote_literal(state.table("lock_holder")), static_cast<uint32_t>(engine::k_lock_class),
-      static_cast<uint32_t>(m_impl->key)));
-  if (result.empty()) return std::nullopt;
-  auto rows = to_rows(result);
-  engine::LockHolder holder;
-  holder.session = session_from(rows[0]);
-  if (*rows[0][9] == "t") {
-    auto row = m_impl->exec(fmt::format(
-        "SELECT host, command, ci_job, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-        "to_char(heartbeat AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-        "extract(epoch from clock_timestamp() - heartbeat) FROM {} WHERE lock_key = {} AND pid = {}",
-        state.table("lock_holder"), m_impl->key, holder.session.pid));
-    if (!row.empty()) {
-      holder.has_row = true;
-      holder.host = row[0][0].c_str();
-      holder.command = row[0][1].c_str();
-      holder.ci_job = row[0][2].c_str();
-      holder.started_at = row[0][3].c_str();
-      holder.heartbeat = row[0][4].c_str();
-      holder.heartbeat_age_seconds = row[0][5].as<double>();
+  return translated("reading who holds the migration lock", [&]() -> std::optional<engine::LockHolder> {
+    auto result = m_impl->exec(fmt::format(
+        "SELECT {}, to_regclass({}) IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.classid = {}::oid AND l.objid = {}::oid AND l.objsubid = 2 AND "
+        "l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1",
+        session_columns(), quote_literal(m_impl->state.table("lock_holder")),
+        static_cast<uint32_t>(engine::k_lock_class), static_cast<uint32_t>(m_impl->key)));
+    if (result.empty()) return std::nullopt;
+    auto rows = to_rows(result);
+    engine::LockHolder holder;
+    holder.session = session_from(rows[0]);
+    if (rows[0][9] == std::optional<std::string>("t")) {
+      auto row = m_impl->exec(m_impl->state.holder_read(m_impl->key, holder.session.pid));
+      if (!row.empty()) engine::StateSql::holder_from(to_rows(row)[0], holder);
     }
-  }
-  return holder;
+    return holder;
+  });
 }
 
 void PgDatabase::write_holder(const engine::HolderInfo& info) {
-  const std::string table = m_impl->state.table("lock_holder");
-  if (!m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", quote_literal(table)))[0][0].as<bool>()) return;
-  m_impl->exec(fmt::format(
-      "INSERT INTO {0} (lock_key, pid, backend_start, host, command, ci_job, started_at, heartbeat) "
-      "SELECT {1}, pid, backend_start, {2}, {3}, {4}, now(), now() FROM pg_stat_activity WHERE pid = pg_backend_pid() "
-      "ON CONFLICT (lock_key) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, "
-      "host = EXCLUDED.host, command = EXCLUDED.command, ci_job = EXCLUDED.ci_job, started_at = now(), "
-      "heartbeat = now()",
-      table, m_impl->key, quote_literal(info.host), quote_literal(info.command), quote_literal(info.ci_job)));
+  translated("recording the lock holder", [&] { m_impl->exec(m_impl->state.holder_write(m_impl->key, info)); });
 }
 
 void PgDatabase::heartbeat() {
-  m_impl->exec(fmt::format("UPDATE {} SET heartbeat = now() WHERE lock_key = {} AND pid = pg_backend_pid()",
-                           m_impl->state.table("lock_holder"), m_impl->key));
+  translated("refreshing the lock holder's heartbeat",
+             [&] { m_impl->exec(m_impl->state.holder_heartbeat(m_impl->key)); });
 }
 
-int PgDatabase::backend_pid() { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); }
+int PgDatabase::backend_pid() {
+  return translated("reading the backend pid", [&] { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); });
+}
 
 bool PgDatabase::through_proxy() { return m_impl->connection->backendpid() != backend_pid(); }
 
 bool PgDatabase::terminate(int pid) {
-  return m_impl->exec(fmt::format("SELECT pg_terminate_backend({})", pid))[0][0].as<bool>();
+  return translated(fmt::format("terminating backend {}", pid),
+                    [&] { return is_true(m_impl->exec(fmt::format("SELECT pg_terminate_backend({})", pid))); });
 }
 
-std::vector<engine::Database::Row> PgDatabase::run(const engine::Batch& batch) {
-  const auto& statements = batch.statements;
+namespace {
+
+std::string regclass_of(const engine::TableName& table) {
+  return quote_literal(core::quote_ident(table.schema) + "." + core::quote_ident(table.name));
+}
+
+}  // namespace
+
+bool PgDatabase::table_exists(const engine::TableName& table) {
+  return translated("looking up table " + table.display(), [&] {
+    return is_true(m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", regclass_of(table))));
+  });
+}
+
+std::vector<std::string> PgDatabase::primary_key(const engine::TableName& table) {
+  return translated("reading the primary key of " + table.display(), [&] {
+    auto result = m_impl->exec(fmt::format(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+        "WHERE i.indrelid = to_regclass({}) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)",
+        regclass_of(table)));
+    std::vector<std::string> key;
+    for (const auto& row : result) key.emplace_back(row[0].c_str());
+    return key;
+  });
+}
+
+bool PgDatabase::index_is_invalid(const std::string& index) {
+  return translated("looking up index " + index, [&] {
+    return is_true(m_impl->exec(fmt::format(
+        "SELECT NOT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass({})", quote_literal(index))));
+  });
+}
+
+void PgDatabase::run(const engine::Batch& batch) {
+  const std::vector<std::string> statements = m_impl->render(batch);
+  const int pid = m_impl->connection->backendpid();
   if (!batch.transactional) {
-    std::vector<Row> rows;
     for (size_t i = 0; i < statements.size(); ++i) {
       try {
-        m_impl->watch.begin(m_impl->connection->backendpid());
-        auto result = m_impl->exec(statements[i]);
-        m_impl->watch.end();
-        if (static_cast<int>(i) == batch.result_of) rows = to_rows(result);
-      } catch (const pqxx::sql_error& error) {
-        m_impl->watch.end();
-        throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), static_cast<int>(i));
+        BlockerWatch::Scope watching(m_impl->watch, pid);
+        m_impl->exec(statements[i]);
       } catch (const pqxx::broken_connection& error) {
-        m_impl->watch.end();
-        throw Error(ExitCode::runtime, "lost the connection to the database: " + clean_message(error.what()));
+        throw lost_connection("running a statement", error.what());
+      } catch (const pqxx::sql_error& error) {
+        throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), static_cast<int>(i));
       }
     }
-    return rows;
+    return;
   }
-  // One round trip for the whole batch (two when rows are wanted from the middle).
-  size_t split = batch.result_of >= 0 ? static_cast<size_t>(batch.result_of) + 1 : statements.size();
-  std::string first = "BEGIN;\n" + join_statements(statements, 0, split);
-  std::string second = join_statements(statements, split, statements.size()) + "COMMIT;";
-  if (split == statements.size() && batch.result_of < 0) {
-    first += second;
-    second.clear();
-  }
-  std::vector<Row> rows;
+  // One round trip for the whole batch.
   try {
-    m_impl->watch.begin(m_impl->connection->backendpid());
-    auto result = m_impl->exec(first);
-    if (batch.result_of >= 0) rows = to_rows(result);
-    if (!second.empty()) m_impl->exec(second);
-    m_impl->watch.end();
+    BlockerWatch::Scope watching(m_impl->watch, pid);
+    m_impl->exec("BEGIN;\n" + join_statements(statements) + "COMMIT;");
+  } catch (const pqxx::broken_connection& error) {
+    throw lost_connection("running a transaction (it did not commit)", error.what());
   } catch (const pqxx::sql_error& error) {
-    m_impl->watch.end();
     std::string sqlstate = error.sqlstate();
     std::string message = clean_message(error.what());
     try {
       m_impl->exec("ROLLBACK");
     } catch (const pqxx::failure&) {
-      throw Error(ExitCode::runtime, "lost the connection to the database after: " + message);
+      throw lost_connection("rolling back after: " + message, "");
     }
     // Waiting again to pinpoint a lock or statement timeout would double the
     // wait, and a deadlock may not repeat: only deterministic errors are replayed.
-    bool replay = statements.size() > 1 && sqlstate != "55P03" && sqlstate != "57014" && sqlstate != "40P01";
-    throw engine::DatabaseError(message, sqlstate, replay ? m_impl->locate_failure(batch) : -1);
-  } catch (const pqxx::broken_connection& error) {
-    m_impl->watch.end();
-    throw Error(ExitCode::runtime, "lost the connection to the database: " + clean_message(error.what()),
-                "the revision's transaction did not commit; run the command again");
+    bool replay = statements.size() > 1 && sqlstate != engine::DatabaseError::k_lock_not_available &&
+                  sqlstate != "57014" && sqlstate != "40P01";
+    throw engine::DatabaseError(message, sqlstate, replay ? m_impl->locate_failure(statements) : -1);
   }
-  return rows;
 }
 
-std::vector<engine::Database::Row> PgDatabase::query(const std::string& sql) {
+std::optional<engine::BackfillProgress> PgDatabase::backfill_progress(const std::string& revision, int step) {
+  return translated("reading a backfill's progress", [&]() -> std::optional<engine::BackfillProgress> {
+    if (!m_impl->probe().layout.exists) return std::nullopt;
+    auto result = m_impl->exec(m_impl->state.backfill_progress(revision, step));
+    if (result.empty()) return std::nullopt;
+    return engine::StateSql::backfill_progress_from(to_rows(result)[0]);
+  });
+}
+
+engine::BackfillRange PgDatabase::backfill_range(const engine::BackfillTarget& target,
+                                                 const std::vector<std::string>& after) {
+  return translated("measuring the backfill of " + target.table.display(), [&] {
+    auto rows = to_rows(m_impl->exec(engine::backfill_range_sql(target, after)));
+    engine::BackfillRange range;
+    if (!rows[0][0]) return range;
+    range.upper = engine::parse_text_array(*rows[0][0]);
+    range.rows = core::parse_integer(rows[0][1].value_or("0"), "backfill row count");
+    return range;
+  });
+}
+
+engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::BackfillBatch& batch) {
+  engine::Batch statements;
+  statements.statements = {fmt::format("SET LOCAL lock_timeout = '{}ms'", batch.lock_timeout.count()),
+                           fmt::format("SET LOCAL statement_timeout = '{}ms'", batch.statement_timeout.count()),
+                           "SET LOCAL migrate.backfill = 'on'"};
+  const std::string sql = engine::backfill_batch_sql(batch, m_impl->state);
+  std::string text = "BEGIN;\n" + join_statements(m_impl->render(statements));
   try {
-    return to_rows(m_impl->exec(sql));
+    BlockerWatch::Scope watching(m_impl->watch, m_impl->connection->backendpid());
+    // libpq returns the rows of a query string's last statement only, so the
+    // COMMIT follows in a second round trip.
+    auto result = to_rows(m_impl->exec(text + sql));
+    m_impl->exec("COMMIT");
+    engine::BackfillBatchResult done;
+    done.picked = core::parse_integer(result.empty() ? "0" : result[0][0].value_or("0"), "backfill batch");
+    if (done.picked > 0 && result[0][1]) done.last_key = engine::parse_text_array(*result[0][1]);
+    return done;
+  } catch (const pqxx::broken_connection& error) {
+    throw lost_connection("running a backfill batch (it did not commit)", error.what());
   } catch (const pqxx::sql_error& error) {
-    throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), 0);
+    std::string message = clean_message(error.what());
+    try {
+      m_impl->exec("ROLLBACK");
+    } catch (const pqxx::failure&) {
+      throw lost_connection("rolling back after: " + message, "");
+    }
+    throw engine::DatabaseError(message, error.sqlstate(), -1);
   }
 }
 
-void PgDatabase::set_blocker_policy(std::chrono::milliseconds lock_timeout,
-                                    std::chrono::milliseconds terminate_idle_after) {
-  m_impl->watch.set_policy(lock_timeout, terminate_idle_after);
-}
+void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) { m_impl->watch.set_policy(policy); }
 
 std::vector<Session> PgDatabase::take_blockers() { return m_impl->watch.take_blockers(); }
 std::vector<Session> PgDatabase::take_terminated() { return m_impl->watch.take_terminated(); }

@@ -1,5 +1,7 @@
 // The Database seam over a real PostgreSQL, through libpqxx. The only place
-// that includes <pqxx/pqxx>.
+// that includes <pqxx/pqxx>. Mechanism only: the SQL of migrate's own tables
+// comes from engine::StateSql, and every libpqxx failure leaves here as
+// migrate's own errors (DatabaseError with its SQLSTATE, ConnectionLostError).
 #pragma once
 
 #include <memory>
@@ -10,8 +12,6 @@
 
 namespace migrate::pg {
 
-class BlockerWatch;
-
 class PgDatabase : public engine::Database {
  public:
   // Connects and sets application_name. Throws Error(runtime) with libpq's
@@ -20,10 +20,10 @@ class PgDatabase : public engine::Database {
              const engine::StateSql& state);
   ~PgDatabase() override;
 
+  engine::StateLayout state_layout() override;
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
-  bool state_needs_layout() override;
-  void ensure_state() override;
+  void create_state() override;
 
   bool try_lock() override;
   void unlock() override;
@@ -34,15 +34,19 @@ class PgDatabase : public engine::Database {
   bool through_proxy() override;
   bool terminate(int pid) override;
 
-  std::vector<Row> run(const engine::Batch& batch) override;
-  std::vector<Row> query(const std::string& sql) override;
-  void set_blocker_policy(std::chrono::milliseconds lock_timeout,
-                          std::chrono::milliseconds terminate_idle_after) override;
+  bool table_exists(const engine::TableName& table) override;
+  std::vector<std::string> primary_key(const engine::TableName& table) override;
+  bool index_is_invalid(const std::string& index) override;
+
+  void run(const engine::Batch& batch) override;
+  std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision, int step) override;
+  engine::BackfillRange backfill_range(const engine::BackfillTarget& target,
+                                       const std::vector<std::string>& after) override;
+  engine::BackfillBatchResult run_backfill_batch(const engine::BackfillBatch& batch) override;
+
+  void set_blocker_policy(const engine::BlockerPolicy& policy) override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
-
-  // True when the state schema's tables exist.
-  bool state_exists();
 
  private:
   struct Impl;
@@ -51,7 +55,7 @@ class PgDatabase : public engine::Database {
 
 // The SQL that lists sessions (pid, application, user, client, state,
 // backend_start, state_change, seconds in state, query) from pg_stat_activity
-// aliased `a`; shared by the lock holder, blocker and lock commands.
+// aliased `a`; shared by the lock holder and the blocker watch.
 std::string session_columns();
 
 }  // namespace migrate::pg

@@ -10,23 +10,6 @@ namespace migrate::report {
 
 using std::chrono::milliseconds;
 
-Style Style::detect(std::FILE* stream, bool no_color) {
-  Style style;
-  style.terminal = isatty(fileno(stream)) == 1;
-  style.color = style.terminal && !no_color;
-  return style;
-}
-
-static std::string paint(bool on, const char* code, const std::string& text) {
-  return on ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
-}
-
-std::string Style::bold(const std::string& text) const { return paint(color, "1", text); }
-std::string Style::green(const std::string& text) const { return paint(color, "32", text); }
-std::string Style::yellow(const std::string& text) const { return paint(color, "33", text); }
-std::string Style::red(const std::string& text) const { return paint(color, "31", text); }
-std::string Style::dim(const std::string& text) const { return paint(color, "2", text); }
-
 TerminalReporter::TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity)
     : m_stream(stream), m_style(style), m_verbosity(verbosity) {}
 
@@ -49,10 +32,6 @@ void TerminalReporter::info(const std::string& text) {
 }
 
 void TerminalReporter::warning(const std::string& text) { line(m_style.yellow("warning: ") + text); }
-
-void TerminalReporter::detail(const std::string& text) {
-  if (m_verbosity == Verbosity::verbose) line(m_style.dim(text));
-}
 
 void TerminalReporter::revision_started(const std::string& id, const std::string& message, core::Phase phase) {
   m_current_id = id;

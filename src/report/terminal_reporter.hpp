@@ -7,23 +7,12 @@
 #include <cstdio>
 
 #include "engine/reporter.hpp"
+#include "report/style.hpp"
 
 namespace migrate::report {
 
 enum class Verbosity { quiet, normal, verbose };
 
-struct Style {
-  bool color = false;
-  bool terminal = false;
-
-  // Decides from the stream and the environment variable NO_COLOR (passed in by the CLI).
-  static Style detect(std::FILE* stream, bool no_color);
-  std::string bold(const std::string& text) const;
-  std::string green(const std::string& text) const;
-  std::string yellow(const std::string& text) const;
-  std::string red(const std::string& text) const;
-  std::string dim(const std::string& text) const;
-};
 
 class TerminalReporter : public engine::Reporter {
  public:
@@ -32,7 +21,6 @@ class TerminalReporter : public engine::Reporter {
 
   void info(const std::string& text) override;
   void warning(const std::string& text) override;
-  void detail(const std::string& text) override;
   void revision_started(const std::string& id, const std::string& message, core::Phase phase) override;
   void revision_finished(const std::string& id, core::Phase phase, std::chrono::milliseconds took) override;
   void lock_waiting(const std::optional<engine::LockHolder>& holder, std::chrono::milliseconds waited) override;

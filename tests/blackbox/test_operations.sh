@@ -461,13 +461,16 @@ CANARY_OPS='  - add_column: {table: users, column: first, type: text, up: "split
   - drop_column: {table: users, column: name, down: "first || '"' '"' || last", type: text}'
 
 offline_sql_of_a_yaml_revision() {
-  project "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL)" "$CANARY_OPS"
-  m upgrade --sql
+  project "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL);
+           INSERT INTO users (name) SELECT 'first' || i || ' last' || i FROM generate_series(1, 2500) i" "$CANARY_OPS"
+  m upgrade --sql --batch-size 1000
   assert_rc 0
   assert_out_contains 'CREATE OR REPLACE FUNCTION "public"."migrate_sync_0p0000000001_users"() RETURNS trigger'
   assert_out_contains 'CREATE TRIGGER "migrate_sync_0p0000000001_users" BEFORE INSERT OR UPDATE ON "public"."users"'
-  assert_out_contains "-- backfill public.users in batches of"
-  assert_out_contains "UPDATE \"public\".\"users\" SET \"first\" = (split_part(name, ' ', 1)), \"last\" = (split_part(name, ' ', 2)) WHERE \"first\" IS NULL AND \"last\" IS NULL"
+  assert_out_contains "-- backfill public.users in batches of 1000 rows by primary key, each batch its own transaction"
+  assert_out_contains 'DO $migrate_backfill$'
+  assert_out_contains "UPDATE \"public\".\"users\" SET \"first\" = (split_part(name, '' '', 1)), \"last\" = (split_part(name, '' '', 2)) WHERE"
+  local script=$OUT
   # The new columns must never be visible without the trigger that keeps them
   # in sync: they are added in the transaction that creates it.
   awk '/^BEGIN;/ {block = ""} {block = block $0 "\n"} /^COMMIT;/ {
@@ -482,7 +485,29 @@ offline_sql_of_a_yaml_revision() {
   assert_eq "" "$(q "SELECT 1 FROM pg_namespace WHERE nspname = 'migrate'")" "--sql creates no state schema"
   assert_eq "id name" "$(columns_of "$URL" users)" "--sql touches nothing"
 
+  # Run with psql, the script does what upgrade does, backfill included, and
+  # records the revision as expanded only after the rows are filled.
+  printf '%s\n' "$script" >upgrade.sql
+  psql -XAtq -v ON_ERROR_STOP=1 -d "$URL" -f upgrade.sql >psql.out 2>&1 || fail "psql could not run the script: $(cat psql.out)"
+  expect "SELECT count(*) FROM users WHERE first IS NULL OR last IS NULL" 0 "every old row is backfilled"
+  expect "SELECT count(*) FROM users WHERE first || ' ' || last <> name" 0 "backfilled from name"
+  assert_eq expanded "$(phase_of)" "the script records the revision as expanded"
+  expect "SELECT rows_done, finished FROM migrate.backfill_progress" "" "the finished backfill's progress is cleared"
+  m status
+  assert_rc 0
+  m contract
+  assert_rc 0
+  expect "SELECT count(*) FROM users WHERE first IS NULL" 0 "contract keeps every name"
+
+  # Without a database, --sql cannot know the primary key the batches walk: it
+  # refuses and prints nothing rather than a script that loses data.
+  run_migrate upgrade --sql
+  assert_rc 2
+  assert_err_contains "--sql cannot print the backfill of public.users without a database"
+  assert_eq "" "$OUT" "nothing printed"
+
   # downgrade --sql of the expanded revision shows the rollback.
+  project "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL)" "$CANARY_OPS"
   upgrade_ok
   m downgrade base --sql
   assert_rc 0

@@ -4,24 +4,10 @@
 
 #include <cstdint>
 
+#include "core/identifier.hpp"
 #include "core/sql/sql_text.hpp"
 
 namespace migrate::core {
-
-namespace {
-
-constexpr size_t k_max_identifier_bytes = 63;
-
-uint32_t fnv1a(const std::string& text) {
-  uint32_t hash = 2166136261u;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 16777619u;
-  }
-  return hash;
-}
-
-}  // namespace
 
 StepWriter::StepWriter(std::vector<Step>& out, std::string path, int line)
     : m_out(out), m_path(std::move(path)), m_line(line) {}

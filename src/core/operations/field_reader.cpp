@@ -2,16 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "core/identifier.hpp"
 #include "core/sql/sql_expression.hpp"
 #include "core/suggest.hpp"
 
 namespace migrate::core {
 
-namespace {
-
-constexpr size_t k_max_identifier_bytes = 63;
-
-}  // namespace
 
 int line_of(const YAML::Node& node) {
   return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
@@ -87,8 +83,8 @@ bool FieldReader::check_identifier(const std::string& name, int line, const std:
     return false;
   }
   if (name.size() > k_max_identifier_bytes) {
-    problem(line, fmt::format("{} of '{}' is longer than 63 bytes, so PostgreSQL would shorten it",
-                              what, m_context));
+    problem(line, fmt::format("{} of '{}' is longer than {} bytes, so PostgreSQL would shorten it",
+                              what, m_context, k_max_identifier_bytes));
     return false;
   }
   return true;

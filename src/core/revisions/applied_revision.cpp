@@ -1,6 +1,5 @@
 #include "core/revisions/applied_revision.hpp"
 
-#include <stdexcept>
 
 namespace migrate::core {
 
@@ -13,11 +12,11 @@ const char* to_string(AppliedPhase phase) {
   return "?";
 }
 
-AppliedPhase applied_phase_from(const std::string& name) {
+std::optional<AppliedPhase> applied_phase_named(std::string_view name) {
   if (name == "in_progress") return AppliedPhase::in_progress;
   if (name == "expanded") return AppliedPhase::expanded;
   if (name == "complete") return AppliedPhase::complete;
-  throw std::invalid_argument("unknown phase '" + name + "' in the state table");
+  return std::nullopt;
 }
 
 }  // namespace migrate::core

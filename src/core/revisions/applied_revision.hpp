@@ -2,7 +2,9 @@
 // layer, reasoned about by the core (status, plans), so it lives here.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migrate::core {
@@ -14,8 +16,8 @@ enum class AppliedPhase {
 };
 
 const char* to_string(AppliedPhase phase);
-// Throws std::invalid_argument for an unknown name.
-AppliedPhase applied_phase_from(const std::string& name);
+// The phase to_string() names; nullopt for any other text.
+std::optional<AppliedPhase> applied_phase_named(std::string_view name);
 
 struct AppliedRevision {
   std::string id;

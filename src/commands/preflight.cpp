@@ -1,10 +1,12 @@
-#include "commands/mutation.hpp"
+#include "commands/preflight.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "engine/offline_database.hpp"
+#include "engine/state_layout.hpp"
 #include "core/checks/lint.hpp"
 #include "core/checks/plan_check.hpp"
 #include "core/revisions/revision_script.hpp"
@@ -15,7 +17,7 @@ namespace migrate::commands {
 
 using core::parse_duration;
 
-engine::ExecutionOptions execution_options(const cli::Context& context, const RunOptions& options) {
+engine::ExecutionOptions execution_options(const Environment& env, const RunOptions& options) {
   engine::ExecutionOptions execution;
   execution.lock_timeout = parse_duration(options.lock_timeout, "--lock-timeout");
   if (execution.lock_timeout.count() == 0)
@@ -29,52 +31,53 @@ engine::ExecutionOptions execution_options(const cli::Context& context, const Ru
     execution.terminate_blockers_after = parse_duration(options.terminate_blockers_after, "--terminate-blockers-after");
   execution.backfill_batch = options.batch_size;
   execution.backfill_pause = parse_duration(options.batch_pause, "--batch-pause");
-  execution.tool_version = k_version;
-  execution.resume = options.resume;
-  execution.skip_interrupted = options.skip_interrupted;
-  execution.source = options.sql ? options.source : context.source(options.source);
+  if (options.resume && options.skip_interrupted)
+    throw usage_error("--resume and --skip-interrupted exclude each other",
+                      "--resume runs the interrupted statement again; --skip-interrupted takes it as done");
+  execution.interrupted = options.resume             ? engine::Interrupted::resume
+                          : options.skip_interrupted ? engine::Interrupted::skip
+                                                     : engine::Interrupted::refuse;
+  execution.provenance = {options.sql ? options.source : env.source(options.source), k_version};
   return execution;
 }
 
-Mutation::Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
-                   const std::vector<std::string>& accepted, ChangedFiles others)
-    : m_context(context), m_options(options), m_graph(graph), m_execution(execution_options(context, options)) {
+Preflight::Preflight(Environment& env, const RunOptions& options, const core::RevisionGraph& graph,
+                     const std::vector<std::string>& accepted, ChangedFiles others)
+    : m_env(env), m_graph(graph), m_state(env.schema()), m_execution(execution_options(env, options)) {
   auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
   if (options.sql) {
-    context.silence_progress();
-    if (context.database_given()) m_connection = context.connect();
-    m_offline = std::make_unique<engine::OfflineDatabase>(context.out(), m_connection.get(),
-                                                         context.state_sql().ensure_layout());
+    if (env.database_given()) m_connection = env.connect();
+    m_offline = std::make_unique<engine::OfflineDatabase>(env.out(), m_connection.get(), m_state);
     m_database = m_offline.get();
   } else {
-    m_connection = context.connect();
+    m_connection = env.connect();
     m_database = m_connection.get();
     engine::LockOptions lock_options;
     lock_options.wait = lock_wait;
-    m_holder = {context.host(), context.command(), context.ci_job()};
+    m_holder = {env.settings().host, env.command(), env.settings().ci_job};
     lock_options.holder = m_holder;
-    m_lock = std::make_unique<engine::MigrationLock>(*m_database, context.reporter(), lock_options);
+    m_lock = std::make_unique<engine::MigrationLock>(*m_database, env.reporter(), env.clock(), lock_options);
   }
-  m_applied = m_database->read_applied();
-  m_status = core::compute_status(graph, m_applied);
+  m_applied = engine::read_applied(*m_database, env.schema());
+  core::Status status = core::compute_status(graph, m_applied);
 
-  if (!m_status.unknown.empty()) {
-    if (!options.ignore_unknown) throw core::UnknownRevisionsError(m_status.unknown);
+  if (!status.unknown.empty()) {
+    if (!options.ignore_unknown) throw core::UnknownRevisionsError(status.unknown);
     std::vector<std::string> ids;
-    for (const auto& revision : m_status.unknown) ids.push_back(revision.id);
+    for (const auto& revision : status.unknown) ids.push_back(revision.id);
     m_execution.note = fmt::format("applied with --ignore-unknown while the database held unknown revisions {}",
                                    fmt::join(ids, ", "));
-    context.reporter().warning(fmt::format("--ignore-unknown: proceeding although the database holds {} (recorded)",
+    env.reporter().warning(fmt::format("--ignore-unknown: proceeding although the database holds {} (recorded)",
                                            fmt::join(ids, ", ")));
-    m_database->run({{context.state_sql().event("ignore-unknown", "", m_execution.note)}, true});
+    m_database->run({{engine::state::Event{"ignore-unknown", "", m_execution.note}}, true});
   }
   std::vector<std::string> refused;
-  for (const auto& id : m_status.changed)
+  for (const auto& id : status.changed)
     if (std::find(accepted.begin(), accepted.end(), id) == accepted.end()) refused.push_back(id);
   if (others == ChangedFiles::refuse && !refused.empty()) throw core::ChangedFilesError(graph, m_applied, refused);
 }
 
-void Mutation::check(const core::Plan& plan) {
+void Preflight::check(const core::Plan& plan) {
   std::vector<FileProblem> no_way_back;
   for (const auto& planned : plan) {
     const core::Revision& revision = m_graph.get(planned.id);
@@ -101,7 +104,7 @@ void Mutation::check(const core::Plan& plan) {
       else if (finding.severity == core::Severity::error)
         errors.push_back(std::move(finding));
       else
-        m_context.reporter().info(core::format_finding(finding));
+        m_env.reporter().info(core::format_finding(finding));
     }
   }
   if (!problems.empty()) throw InvalidFilesError(std::move(problems));
@@ -109,15 +112,17 @@ void Mutation::check(const core::Plan& plan) {
   m_checked = true;
 }
 
-void Mutation::prepare_state() {
-  m_database->ensure_state();
+Preflight::~Preflight() = default;
+
+void Preflight::prepare_state() {
+  if (engine::layout_needs_update(m_database->state_layout())) m_database->create_state();
   m_database->write_holder(m_holder);
 }
 
-void Mutation::run(const core::Plan& plan) {
+void Preflight::run(const core::Plan& plan) {
   if (!m_checked) check(plan);
   prepare_state();
-  engine::Executor executor(*m_database, m_context.reporter(), m_context.state_sql(), m_execution);
+  engine::Executor executor(*m_database, m_env.reporter(), m_env.clock(), m_execution);
   executor.run(m_graph, plan, m_applied);
 }
 

@@ -1,7 +1,7 @@
-// The shared opening of every command that changes the database: options
+// The checks every command that changes the database runs first: options
 // checked before connecting, the migration lock, the state read under it, and
-// the refusals (unknown revisions: exit 3; changed files: exit 6) before any
-// step runs. With --sql the same path runs against OfflineDatabase.
+// the refusals (unknown revisions: exit 3; changed files: exit 6), all before
+// anything is written. With --sql the same path runs against OfflineDatabase.
 #pragma once
 
 #include <memory>
@@ -12,25 +12,25 @@
 #include "core/revisions/status.hpp"
 #include "engine/executor.hpp"
 #include "engine/migration_lock.hpp"
-#include "engine/offline_database.hpp"
+#include "engine/state_sql.hpp"
 
 namespace migrate::commands {
 
-class Mutation {
+class Preflight {
  public:
-  // Connects (unless --sql without a database), takes the lock, reads state
-  // and refuses inconsistencies; writes nothing. Changed files are refused
-  // (exit 6) except those in `accepted` (stamp --update-checksum), and all of
-  // them when `others` is allow (`stamp --update-checksum` alone runs nothing).
+  // Changed files are refused (exit 6) except those in `accepted` (stamp
+  // --update-checksum), and all of them when `others` is allow (`stamp
+  // --update-checksum` alone runs nothing).
   enum class ChangedFiles { refuse, allow };
-  Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
-           const std::vector<std::string>& accepted = {}, ChangedFiles others = ChangedFiles::refuse);
+  // Connects (unless --sql without a database), takes the lock, reads state
+  // and refuses inconsistencies; writes nothing.
+  Preflight(Environment& env, const RunOptions& options, const core::RevisionGraph& graph,
+            const std::vector<std::string>& accepted = {}, ChangedFiles others = ChangedFiles::refuse);
+  ~Preflight();
 
   engine::Database& database() { return *m_database; }
   const std::vector<core::AppliedRevision>& applied() const { return m_applied; }
-  const core::Status& status() const { return m_status; }
   core::AppliedPhases phases() const { return core::known_phases(m_graph, m_applied); }
-  bool offline() const { return m_options.sql; }
   const engine::ExecutionOptions& execution() const { return m_execution; }
 
   // Checks the plan before anything is written: every statement parses (exit
@@ -44,21 +44,20 @@ class Mutation {
   void run(const core::Plan& plan);
 
  private:
-  cli::Context& m_context;
-  const RunOptions& m_options;
+  Environment& m_env;
   const core::RevisionGraph& m_graph;
+  engine::StateSql m_state;
   engine::ExecutionOptions m_execution;
-  std::unique_ptr<pg::PgDatabase> m_connection;
-  std::unique_ptr<engine::OfflineDatabase> m_offline;
+  std::unique_ptr<engine::Database> m_connection;
+  std::unique_ptr<engine::Database> m_offline;
   std::unique_ptr<engine::MigrationLock> m_lock;
   engine::Database* m_database = nullptr;
   engine::HolderInfo m_holder;
   bool m_checked = false;
   std::vector<core::AppliedRevision> m_applied;
-  core::Status m_status;
 };
 
 // Parses RunOptions into ExecutionOptions (usage errors for bad durations).
-engine::ExecutionOptions execution_options(const cli::Context& context, const RunOptions& options);
+engine::ExecutionOptions execution_options(const Environment& env, const RunOptions& options);
 
 }  // namespace migrate::commands

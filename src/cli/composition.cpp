@@ -1,0 +1,111 @@
+#include "cli/composition.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/config_file.hpp"
+#include "core/connection_string.hpp"
+#include "core/identifier.hpp"
+#include "core/revisions/revision_loader.hpp"
+#include "fs/migrations_dir.hpp"
+#include "pg/pg_database.hpp"
+
+namespace migrate::cli {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+std::string first_of(std::initializer_list<std::string> values) {
+  for (const auto& value : values)
+    if (!value.empty()) return value;
+  return {};
+}
+
+// The CI job from the usual variables (GITHUB_RUN_ID, CI_JOB_ID, ...), or "".
+std::string ci_job() {
+  if (!env("GITHUB_RUN_ID").empty())
+    return fmt::format("github {}{}", env("GITHUB_RUN_ID"), env("GITHUB_JOB").empty() ? "" : "/" + env("GITHUB_JOB"));
+  if (!env("CI_JOB_ID").empty()) return "gitlab " + env("CI_JOB_ID");
+  if (!env("BUILD_NUMBER").empty()) return "jenkins " + first_of({env("BUILD_TAG"), env("BUILD_NUMBER")});
+  if (!env("CIRCLE_BUILD_NUM").empty()) return "circleci " + env("CIRCLE_BUILD_NUM");
+  if (!env("BUILDKITE_BUILD_ID").empty()) return "buildkite " + env("BUILDKITE_BUILD_ID");
+  return {};
+}
+
+std::string database_display(const std::string& connection) {
+  if (connection.empty()) {
+    std::string target = first_of({env("PGDATABASE"), env("PGUSER"), env("USER")});
+    return fmt::format("libpq defaults (PGHOST/PGDATABASE; database {})", target.empty() ? "?" : target);
+  }
+  return core::redact_connection_string(connection);
+}
+
+}  // namespace
+
+// Asks on stderr, reads the answer from stdin.
+class Composition::TerminalPrompt : public commands::Prompt {
+ public:
+  bool interactive() const override { return isatty(STDIN_FILENO) == 1; }
+  bool confirm(const std::string& question) override {
+    std::cerr << question << " [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+  }
+};
+
+Composition::Composition(const GlobalOptions& options, std::string command, Output output)
+    : m_output(output), m_state("migrate"), m_prompt(std::make_unique<TerminalPrompt>()) {
+  FileConfig file = read_config_file(options.config);
+  commands::Settings settings;
+  settings.command = std::move(command);
+  settings.dir = first_of({options.dir, file.dir, "migrations"});
+  settings.schema = first_of({options.schema, file.schema, "migrate"});
+  settings.json = options.json;
+  m_connection = first_of({options.database_url, env("DATABASE_URL"), file.database_url});
+  settings.database_given = !m_connection.empty();
+  settings.database_display = database_display(m_connection);
+  settings.host = fs::host_name();
+  settings.ci_job = ci_job();
+  m_state = engine::StateSql(settings.schema);
+
+  bool no_color = !env("NO_COLOR").empty();
+  // Progress would describe work that only prints (`--sql`): keep stderr for errors.
+  report::Verbosity verbosity = options.quiet || output == Output::script ? report::Verbosity::quiet
+                                : options.verbose                          ? report::Verbosity::verbose
+                                                                           : report::Verbosity::normal;
+  m_reporter = std::make_unique<report::TerminalReporter>(stderr, report::Style::detect(stderr, no_color), verbosity);
+
+  // application_name holds at most 63 bytes.
+  std::string application_name =
+      fmt::format("migrate {}@{}", settings.command, settings.host).substr(0, core::k_max_identifier_bytes);
+  std::string dir = settings.dir;
+  commands::Environment::Seams seams{
+      [dir] { return core::load_revisions(fs::read_migrations(dir)); },
+      [this, application_name]() -> std::unique_ptr<engine::Database> {
+        return std::make_unique<pg::PgDatabase>(m_connection, application_name, m_state);
+      },
+      [dir](const std::string& flag) { return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)}); },
+      *m_reporter,
+      output == Output::script ? static_cast<std::ostream&>(m_script) : std::cout,
+      report::Style::detect(stdout, no_color),
+      *m_prompt,
+      m_clock};
+  m_environment = std::make_unique<commands::Environment>(std::move(settings), std::move(seams));
+}
+
+Composition::~Composition() = default;
+
+void Composition::finish() {
+  if (m_output == Output::script) std::cout << m_script.str() << std::flush;
+}
+
+}  // namespace migrate::cli

@@ -1,0 +1,26 @@
+#include "report/style.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace migrate::report {
+
+Style Style::detect(std::FILE* stream, bool no_color) {
+  Style style;
+  style.terminal = isatty(fileno(stream)) == 1;
+  style.color = style.terminal && !no_color;
+  return style;
+}
+
+static std::string paint(bool on, const char* code, const std::string& text) {
+  return on ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
+}
+
+std::string Style::bold(const std::string& text) const { return paint(color, "1", text); }
+std::string Style::green(const std::string& text) const { return paint(color, "32", text); }
+std::string Style::yellow(const std::string& text) const { return paint(color, "33", text); }
+std::string Style::red(const std::string& text) const { return paint(color, "31", text); }
+std::string Style::dim(const std::string& text) const { return paint(color, "2", text); }
+
+}  // namespace migrate::report
