@@ -9,7 +9,7 @@
 
 #include "cli/app.hpp"
 #include "core/error.hpp"
-#include "engine/executor.hpp"
+#include "engine/interruption.hpp"
 
 namespace {
 

@@ -11,8 +11,6 @@
 
 namespace migrate::engine {
 
-std::atomic<bool> g_interrupted{false};
-
 using std::chrono::milliseconds;
 
 namespace {
@@ -29,12 +27,6 @@ std::string first_line(const std::string& text) {
 }
 
 }  // namespace
-
-void stop_if_interrupted() {
-  if (g_interrupted)
-    throw Error(ExitCode::interrupted, "interrupted: stopped cleanly between steps",
-                "run the same command again to continue; `migrate status` shows where it stopped");
-}
 
 Executor::Executor(Database& database, Reporter& reporter, Clock& clock, ExecutionOptions options)
     : m_database(database),

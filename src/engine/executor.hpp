@@ -4,7 +4,6 @@
 // step with retries, backoff and blocker reports; batched, resumable backfills.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -15,6 +14,7 @@
 #include "core/revisions/revision_graph.hpp"
 #include "engine/clock.hpp"
 #include "engine/database.hpp"
+#include "engine/interruption.hpp"
 #include "engine/reporter.hpp"
 
 namespace migrate::engine {
@@ -40,11 +40,6 @@ struct ExecutionOptions {
 inline constexpr std::chrono::milliseconds k_heartbeat_every{5000};
 inline constexpr std::chrono::milliseconds k_first_backoff{100};
 inline constexpr std::chrono::milliseconds k_max_backoff{5000};
-
-// Set by the signal handler; the executor stops between steps (exit 130).
-extern std::atomic<bool> g_interrupted;
-// Throws Error(interrupted) when a signal arrived.
-void stop_if_interrupted();
 
 class Executor {
  public:

@@ -6,7 +6,7 @@
 
 #include "core/duration.hpp"
 #include "core/identifier.hpp"
-#include "engine/executor.hpp"
+#include "engine/interruption.hpp"
 
 namespace migrate::engine {
 

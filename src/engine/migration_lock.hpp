@@ -10,6 +10,7 @@
 
 #include "engine/clock.hpp"
 #include "engine/database.hpp"
+#include "engine/interruption.hpp"
 #include "engine/reporter.hpp"
 
 namespace migrate::engine {
