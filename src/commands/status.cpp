@@ -42,7 +42,7 @@ int run_status(Environment& env) {
     nlohmann::json in_progress = nlohmann::json::array();
     for (const auto& id : status.in_progress) {
       auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == id; });
-      in_progress.push_back({{"id", id}, {"phase", record->running_phase}, {"steps_done", record->steps_done}});
+      in_progress.push_back({{"id", id}, {"phase", record->running_phase ? core::to_string(*record->running_phase) : ""}, {"steps_done", record->steps_done}});
     }
     nlohmann::json result = {
         {"database", env.database_display()}, {"schema", env.schema()}, {"dir", env.dir()},
@@ -76,7 +76,7 @@ int run_status(Environment& env) {
                                     interrupted ? "interrupted (no run holds the lock)" : "running"));
     for (const auto& id : status.in_progress) {
       auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == id; });
-      out << fmt::format("    {}  {} phase, {} step{} done\n", id, record->running_phase, record->steps_done,
+      out << fmt::format("    {}  {} phase, {} step{} done\n", id, record->running_phase ? core::to_string(*record->running_phase) : "?", record->steps_done,
                          record->steps_done == 1 ? "" : "s");
     }
     if (interrupted)

@@ -14,6 +14,12 @@ const char* to_string(Phase phase) {
   return "?";
 }
 
+std::optional<Phase> phase_named(std::string_view name) {
+  for (Phase phase : {Phase::expand, Phase::contract, Phase::rollback, Phase::down})
+    if (name == to_string(phase)) return phase;
+  return std::nullopt;
+}
+
 std::string Step::origin() const {
   return line > 0 ? fmt::format("{}:{}", path, line) : path;
 }

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migrate::core {
@@ -17,6 +18,8 @@ namespace migrate::core {
 enum class Phase { expand, contract, rollback, down };
 
 const char* to_string(Phase phase);
+// The phase to_string() names; nullopt for any other text.
+std::optional<Phase> phase_named(std::string_view name);
 
 // Fills columns of existing rows in batches by primary key, each batch its own
 // short transaction. Rows written after the sync triggers exist are already

@@ -89,14 +89,18 @@ Statement Executor::state_change_for(const core::Revision& revision, core::Phase
 
 namespace {
 
-const char* command_for(const std::string& phase) {
-  if (phase == core::to_string(core::Phase::expand)) return "upgrade";
-  if (phase == core::to_string(core::Phase::contract)) return "contract";
+const char* command_for(core::Phase phase) {
+  switch (phase) {
+    case core::Phase::expand: return "upgrade";
+    case core::Phase::contract: return "contract";
+    case core::Phase::rollback:
+    case core::Phase::down: break;
+  }
   return "downgrade";
 }
 
-bool is_undo(const std::string& phase) {
-  return phase == core::to_string(core::Phase::rollback) || phase == core::to_string(core::Phase::down);
+bool is_undo(std::optional<core::Phase> phase) {
+  return phase == core::Phase::rollback || phase == core::Phase::down;
 }
 
 }  // namespace
@@ -104,9 +108,8 @@ bool is_undo(const std::string& phase) {
 void Executor::run_revision(const core::Revision& revision, core::Phase phase, const core::AppliedRevision* record) {
   const auto start = m_clock.now();
   // An interrupted undo goes on the way it started (rollback or down).
-  if (record && record->phase == core::AppliedPhase::in_progress && is_undo(record->running_phase) &&
-      is_undo(core::to_string(phase)))
-    phase = record->running_phase == core::to_string(core::Phase::down) ? core::Phase::down : core::Phase::rollback;
+  if (record && record->phase == core::AppliedPhase::in_progress && is_undo(record->running_phase) && is_undo(phase))
+    phase = *record->running_phase;
   std::vector<core::Step> steps = core::steps_for(revision, phase);
   m_reporter.revision_started(revision.id, revision.message, phase);
 
@@ -115,15 +118,16 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
   // (IF EXISTS throughout), so an interrupted expand can be rolled back
   // without finishing it first, e.g. when its backfill hurt production.
   bool rollback_of_interrupted_expand = record && record->phase == core::AppliedPhase::in_progress &&
-                                        record->running_phase == core::to_string(core::Phase::expand) &&
+                                        record->running_phase == core::Phase::expand &&
                                         phase == core::Phase::rollback &&
                                         revision.format == core::RevisionFormat::yaml;
   if (record && record->phase == core::AppliedPhase::in_progress && !rollback_of_interrupted_expand) {
-    if (record->running_phase != core::to_string(phase))
+    const core::Phase running = record->running_phase.value_or(phase);
+    if (running != phase)
       throw Error(ExitCode::runtime,
                   fmt::format("revision {} ({}) was interrupted during its {} phase, not {}", revision.id,
-                              revision.path, record->running_phase, core::to_string(phase)),
-                  fmt::format("finish that first: run `migrate {}` again", command_for(record->running_phase)));
+                              revision.path, core::to_string(running), core::to_string(phase)),
+                  fmt::format("finish that first: run `migrate {}` again", command_for(running)));
     first_step = record->steps_done;
     bool generated = revision.format == core::RevisionFormat::yaml;
     if (first_step < static_cast<int>(steps.size()) && !generated && m_options.interrupted == Interrupted::refuse) {
@@ -134,7 +138,7 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
                               revision.id, first_step, steps.size(), first_step + 1, step.origin(), query_summary(step.sql, 100)),
                   fmt::format("check the database. If it did not take effect, run `migrate {0} --resume` to run it "
                               "again and continue; if it did, run `migrate {0} --skip-interrupted` to continue after it",
-                              command_for(record->running_phase)));
+                              command_for(running)));
     }
     if (m_options.interrupted == Interrupted::skip && !generated) ++first_step;
   }

@@ -96,7 +96,13 @@ core::AppliedRevision StateSql::applied_from(const Row& row) {
   record.tool_version = text_of(row, 8);
   record.source = text_of(row, 9);
   record.path = text_of(row, 10);
-  record.running_phase = text_of(row, 11);
+  if (!text_of(row, 11).empty()) {
+    record.running_phase = core::phase_named(text_of(row, 11));
+    if (!record.running_phase)
+      throw Error(ExitCode::runtime,
+                  fmt::format("{}: unknown running phase '{}' in the state table", what, text_of(row, 11)),
+                  "the state tables may have been edited by hand, or written by a newer migrate");
+  }
   record.steps_done = static_cast<int>(core::parse_integer(text_of(row, 12), what + " steps_done"));
   record.note = text_of(row, 13);
   return record;

@@ -103,12 +103,12 @@ inline void progress_phase_forget(ContractFixture& f) {
   auto applied = db->read_applied();
   REQUIRE(applied.size() == 1);
   CHECK(applied[0].phase == core::AppliedPhase::in_progress);
-  CHECK(applied[0].running_phase == "expand");
+  CHECK(applied[0].running_phase == core::Phase::expand);
   CHECK(applied[0].steps_done == 2);
   db->run({{engine::state::Record{&a, core::AppliedPhase::expanded, {"", "0.1.0"}, "", 5}}, true});
   applied = db->read_applied();
   CHECK(applied[0].phase == core::AppliedPhase::expanded);
-  CHECK(applied[0].running_phase == "");
+  CHECK_FALSE(applied[0].running_phase.has_value());
   CHECK(applied[0].steps_done == 0);
   db->run({{engine::state::SetPhase{"a", core::AppliedPhase::complete}}, true});
   CHECK(db->read_applied()[0].phase == core::AppliedPhase::complete);

@@ -125,7 +125,7 @@ void MemoryDatabase::apply(const engine::Statement& statement, MemoryServer::Sta
     void operator()(const state::Record& c) {
       if (auto* r = row(c.revision->id)) {
         r->phase = c.phase;
-        r->running_phase.clear();
+        r->running_phase.reset();
         r->steps_done = 0;
         r->checksum = core::checksum(c.revision->content);
         r->duration_ms += c.duration_ms > 0 ? c.duration_ms : 0;
@@ -156,7 +156,7 @@ void MemoryDatabase::apply(const engine::Statement& statement, MemoryServer::Sta
         r = row(c.revision->id);
       }
       r->phase = core::AppliedPhase::in_progress;
-      r->running_phase = core::to_string(c.running_phase);
+      r->running_phase = c.running_phase;
       r->steps_done = c.steps_done;
     }
     void operator()(const state::SetProgress& c) {
@@ -165,7 +165,7 @@ void MemoryDatabase::apply(const engine::Statement& statement, MemoryServer::Sta
     void operator()(const state::SetPhase& c) {
       if (auto* r = row(c.id)) {
         r->phase = c.phase;
-        r->running_phase.clear();
+        r->running_phase.reset();
         r->steps_done = 0;
       }
     }

@@ -8,7 +8,6 @@
 
 namespace migrate::core {
 
-
 int line_of(const YAML::Node& node) {
   return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
 }

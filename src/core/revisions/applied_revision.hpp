@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/step.hpp"
+
 namespace migrate::core {
 
 enum class AppliedPhase {
@@ -33,7 +35,7 @@ struct AppliedRevision {
   std::string content;       // the file as applied
   std::string path;          // the file name as applied
   // While in_progress: which phase runs and how many of its steps completed.
-  std::string running_phase;
+  std::optional<Phase> running_phase;
   int steps_done = 0;
   std::string note;          // overrides used (--ignore-unknown, checksum updates)
 };

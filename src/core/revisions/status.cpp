@@ -44,7 +44,7 @@ AppliedPhases known_phases(const RevisionGraph& graph, const std::vector<Applied
     if (!graph.contains(record.id)) continue;
     // An interrupted contract is still an expanded revision to plan with, so
     // that `contract` picks it up again and `upgrade` leaves it alone.
-    bool contracting = record.phase == AppliedPhase::in_progress && record.running_phase == to_string(Phase::contract);
+    bool contracting = record.phase == AppliedPhase::in_progress && record.running_phase == Phase::contract;
     phases.emplace(record.id, contracting ? AppliedPhase::expanded : record.phase);
   }
   return phases;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/duration.hpp"
+#include "core/operations/field_reader.hpp"
 #include "core/revisions/revision_parser.hpp"
 #include "core/suggest.hpp"
 
@@ -16,8 +17,6 @@ namespace {
 
 const std::vector<std::string> k_keys = {"revision", "parents", "message", "transaction",
                                          "statement_timeout", "operations"};
-
-int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
 
 }  // namespace
 
