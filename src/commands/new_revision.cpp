@@ -33,7 +33,7 @@ int run_new(Environment& env, const NewOptions& options) {
   std::error_code error;
   if (std::filesystem::is_directory(env.dir(), error)) parents = env.load_graph().heads();
   std::string id = fs::new_revision_id();
-  std::string name = core::revision_file_name(id, options.message, options.yaml);
+  std::string name = core::revision_file_name(id, options.message, options.yaml ? core::RevisionFormat::yaml : core::RevisionFormat::sql);
   std::string content = options.yaml ? core::yaml_revision_template(id, parents, options.message)
                                      : core::sql_revision_template(id, parents, options.message);
   std::string path = fs::write_new_file(env.dir(), name, content);

@@ -37,7 +37,7 @@ int run_resolve_branch(Environment& env, const ResolveBranchOptions& options) {
   std::string message = options.message.empty() ? fmt::format("merge {}", fmt::join(heads, " and ")) : options.message;
 
   std::string id = fs::new_revision_id();
-  std::string path = fs::write_new_file(env.dir(), core::revision_file_name(id, message, false),
+  std::string path = fs::write_new_file(env.dir(), core::revision_file_name(id, message, core::RevisionFormat::sql),
                                         core::merge_revision_template(id, heads, message, notes));
   if (env.json()) {
     nlohmann::json overlap_list = nlohmann::json::array();

@@ -68,8 +68,8 @@ milliseconds Executor::statement_timeout(const core::Revision& revision) const {
   return core::parse_duration(revision.statement_timeout, revision.path + ": statement timeout");
 }
 
-std::vector<Statement> Executor::timeouts(const core::Revision& revision, bool local) const {
-  const char* set = local ? "SET LOCAL" : "SET";
+std::vector<Statement> Executor::timeouts(const core::Revision& revision, Scope scope) const {
+  const char* set = scope == Scope::transaction ? "SET LOCAL" : "SET";
   return {fmt::format("{} lock_timeout = '{}ms'", set, m_options.lock_timeout.count()),
           fmt::format("{} statement_timeout = '{}ms'", set, statement_timeout(revision).count())};
 }
@@ -154,7 +154,7 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
 void Executor::run_in_one_transaction(const core::Revision& revision, core::Phase phase,
                                       const std::vector<core::Step>& steps) {
   Batch batch;
-  batch.statements = timeouts(revision, true);
+  batch.statements = timeouts(revision, Scope::transaction);
   const int first_statement = static_cast<int>(batch.statements.size());
   for (const auto& step : steps) batch.statements.push_back(step.sql);
   if (phase == core::Phase::rollback || phase == core::Phase::down)
@@ -191,7 +191,7 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
       while (groups_with(end)) ++end;
       std::vector<core::Step> group(steps.begin() + i, steps.begin() + static_cast<long>(end));
       Batch batch;
-      batch.statements = timeouts(revision, true);
+      batch.statements = timeouts(revision, Scope::transaction);
       const int first_statement = static_cast<int>(batch.statements.size());
       for (const auto& member : group) batch.statements.push_back(member.sql);
       batch.statements.push_back(state::SetProgress{revision.id, static_cast<int>(end)});
@@ -209,14 +209,14 @@ void Executor::run_statement(const core::Revision& revision, const core::Step& s
   Statement progress = state::SetProgress{revision.id, steps_done_after};
   if (step.transactional) {
     Batch batch;
-    batch.statements = timeouts(revision, true);
+    batch.statements = timeouts(revision, Scope::transaction);
     int first_statement = static_cast<int>(batch.statements.size());
     batch.statements.push_back(step.sql);
     batch.statements.push_back(progress);
     run_batch(batch, step, first_statement, nullptr);
     return;
   }
-  Batch batch{timeouts(revision, false), false};
+  Batch batch{timeouts(revision, Scope::session), false};
   batch.statements.push_back(step.sql);
   run_batch(batch, step, static_cast<int>(batch.statements.size()) - 1, nullptr);
   m_database.run({{progress}, true});

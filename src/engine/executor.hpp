@@ -67,7 +67,9 @@ class Executor {
                   bool transactional, const std::function<void()>& attempt);
   void run_batch(const Batch& batch, const core::Step& step, int first_step_statement,
                  const std::vector<core::Step>* steps);
-  std::vector<Statement> timeouts(const core::Revision& revision, bool local) const;
+  // Where timeouts are set: for the transaction (SET LOCAL), or the session.
+  enum class Scope { transaction, session };
+  std::vector<Statement> timeouts(const core::Revision& revision, Scope scope) const;
   std::chrono::milliseconds statement_timeout(const core::Revision& revision) const;
   Statement state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
   // Drops the step's index when an interrupted concurrent build left it invalid.

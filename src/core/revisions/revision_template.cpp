@@ -5,7 +5,7 @@
 
 namespace migrate::core {
 
-std::string revision_file_name(const std::string& id, const std::string& message, bool yaml) {
+std::string revision_file_name(const std::string& id, const std::string& message, RevisionFormat format) {
   std::string slug;
   for (char c : message) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) slug += c;
@@ -14,7 +14,7 @@ std::string revision_file_name(const std::string& id, const std::string& message
     if (slug.size() >= 40) break;
   }
   while (!slug.empty() && slug.back() == '_') slug.pop_back();
-  return fmt::format("{}{}{}.{}", id, slug.empty() ? "" : "_", slug, yaml ? "yaml" : "sql");
+  return fmt::format("{}{}{}.{}", id, slug.empty() ? "" : "_", slug, format == RevisionFormat::yaml ? "yaml" : "sql");
 }
 
 std::string sql_revision_template(const std::string& id, const std::vector<std::string>& parents,

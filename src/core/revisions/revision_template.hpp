@@ -5,10 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "core/revisions/revision.hpp"
+
 namespace migrate::core {
 
 // "8fb4c8c111aa_add_first_and_last_names.sql"
-std::string revision_file_name(const std::string& id, const std::string& message, bool yaml);
+std::string revision_file_name(const std::string& id, const std::string& message, RevisionFormat format);
 std::string sql_revision_template(const std::string& id, const std::vector<std::string>& parents,
                                   const std::string& message);
 std::string yaml_revision_template(const std::string& id, const std::vector<std::string>& parents,

@@ -8,32 +8,32 @@ using migrate::test::parse;
 using Strings = std::vector<std::string>;
 
 TEST_CASE("revision_file_name: the id, a slug of the message and the extension") {
-  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names", false) ==
+  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names", migrate::core::RevisionFormat::sql) ==
         "8fb4c8c111aa_add_first_and_last_names.sql");
-  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names", true) ==
+  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names", migrate::core::RevisionFormat::yaml) ==
         "8fb4c8c111aa_add_first_and_last_names.yaml");
 }
 
 TEST_CASE(
     "revision_file_name: the slug is lowercase, with runs of other characters as one underscore") {
-  CHECK(revision_file_name("a1", "Add users.Email -- NOT NULL!", false) ==
+  CHECK(revision_file_name("a1", "Add users.Email -- NOT NULL!", migrate::core::RevisionFormat::sql) ==
         "a1_add_users_email_not_null.sql");
-  CHECK(revision_file_name("a1", "  (hotfix) v1.0.1  ", false) == "a1_hotfix_v1_0_1.sql");
-  CHECK(revision_file_name("a1", "café au lait", false) == "a1_caf_au_lait.sql");
+  CHECK(revision_file_name("a1", "  (hotfix) v1.0.1  ", migrate::core::RevisionFormat::sql) == "a1_hotfix_v1_0_1.sql");
+  CHECK(revision_file_name("a1", "café au lait", migrate::core::RevisionFormat::sql) == "a1_caf_au_lait.sql");
 }
 
 TEST_CASE("revision_file_name: a message without letters or digits gives no slug") {
-  CHECK(revision_file_name("a1", "", false) == "a1.sql");
-  CHECK(revision_file_name("a1", "!!! ---", true) == "a1.yaml");
+  CHECK(revision_file_name("a1", "", migrate::core::RevisionFormat::sql) == "a1.sql");
+  CHECK(revision_file_name("a1", "!!! ---", migrate::core::RevisionFormat::yaml) == "a1.yaml");
 }
 
 TEST_CASE("revision_file_name: the slug is at most 40 characters, without a trailing underscore") {
   std::string name = revision_file_name(
-      "a1", "create the table that holds every order line of every customer", false);
+      "a1", "create the table that holds every order line of every customer", migrate::core::RevisionFormat::sql);
   CHECK(name == "a1_create_the_table_that_holds_every_order.sql");
-  CHECK(revision_file_name("a1", std::string(100, 'x'), false) ==
+  CHECK(revision_file_name("a1", std::string(100, 'x'), migrate::core::RevisionFormat::sql) ==
         "a1_" + std::string(40, 'x') + ".sql");
-  CHECK(revision_file_name("a1", std::string(39, 'x') + " y", false) ==
+  CHECK(revision_file_name("a1", std::string(39, 'x') + " y", migrate::core::RevisionFormat::sql) ==
         "a1_" + std::string(39, 'x') + ".sql");
 }
 
