@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "cli/libpq_connection.hpp"
+#include "cli/signals.hpp"
 #include "core/connection_string.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "core/suggest.hpp"
@@ -91,7 +93,11 @@ std::string Context::database_display() const {
 core::RevisionGraph Context::load_graph() const { return core::load_revisions(fs::read_migrations(m_dir)); }
 
 std::unique_ptr<pg::PgDatabase> Context::connect() const {
-  return std::make_unique<pg::PgDatabase>(m_connection, application_name(), m_state);
+  std::string connection = libpq_connection(m_connection, *m_reporter);
+  // libpq's connect cannot be interrupted cleanly: a signal ends the process.
+  ExitOnSignal exit_on_signal("interrupted while connecting to the database; nothing was changed",
+                              json() ? JsonErrors::yes : JsonErrors::no);
+  return std::make_unique<pg::PgDatabase>(connection, application_name(), m_state);
 }
 
 std::ostream& Context::out() const { return std::cout; }
