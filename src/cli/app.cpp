@@ -163,6 +163,7 @@ void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
 bool App::json() const { return m_options->global.json; }
 
 int App::run() {
+  m_options->global.config_given = m_app.get_option("--config")->count() > 0;
   Context context(m_options->global, m_command);
   return m_action(context);
 }

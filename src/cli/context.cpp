@@ -7,13 +7,12 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
+#include "cli/config_file.hpp"
 #include "cli/libpq_connection.hpp"
 #include "cli/signals.hpp"
 #include "core/connection_string.hpp"
 #include "core/revisions/revision_loader.hpp"
-#include "core/suggest.hpp"
 #include "fs/migrations_dir.hpp"
 
 namespace migrate::cli {
@@ -23,39 +22,6 @@ namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
-}
-
-struct FileConfig {
-  std::string database_url, dir, schema;
-};
-
-FileConfig read_config_file(const std::string& path) {
-  FileConfig config;
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) return config;
-  static const std::vector<std::string> keys = {"database_url", "dir", "schema"};
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw usage_error(fmt::format("{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.msg));
-  }
-  if (root.IsNull()) return config;
-  if (!root.IsMap()) throw usage_error(fmt::format("{}: expected keys {}", path, fmt::join(keys, ", ")));
-  for (const auto& entry : root) {
-    std::string key = entry.first.as<std::string>();
-    int line = entry.first.Mark().line + 1;
-    if (!entry.second.IsScalar() && !entry.second.IsNull())
-      throw usage_error(fmt::format("{}:{}: '{}' must be text", path, line, key));
-    std::string value = entry.second.IsNull() ? "" : entry.second.Scalar();
-    if (key == "database_url") config.database_url = value;
-    else if (key == "dir") config.dir = value;
-    else if (key == "schema") config.schema = value;
-    else
-      throw usage_error(fmt::format("{}:{}: unknown key '{}'{}", path, line, key, core::did_you_mean(key, keys)),
-                        "migrate.yaml takes database_url, dir and schema");
-  }
-  return config;
 }
 
 std::string first_of(std::initializer_list<std::string> values) {
@@ -68,7 +34,8 @@ std::string first_of(std::initializer_list<std::string> values) {
 
 Context::Context(GlobalOptions options, std::string command)
     : m_options(std::move(options)), m_command(std::move(command)), m_state("migrate") {
-  FileConfig file = read_config_file(m_options.config);
+  FileConfig file =
+      read_config_file(m_options.config, m_options.config_given ? ConfigRequired::yes : ConfigRequired::no);
   m_dir = first_of({m_options.dir, file.dir, "migrations"});
   m_schema = first_of({m_options.schema, file.schema, "migrate"});
   m_connection = first_of({m_options.database_url, env("DATABASE_URL"), file.database_url});

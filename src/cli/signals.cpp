@@ -1,11 +1,10 @@
 #include "cli/signals.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -55,7 +54,9 @@ void install_signal_handlers() {
 ExitOnSignal::ExitOnSignal(const std::string& message, JsonErrors json)
     : m_stderr(fmt::format("migrate: error: {}\n", message)) {
   if (json == JsonErrors::yes)
-    m_stdout = nlohmann::json{{"error", message}, {"hint", ""}, {"exit_code", static_cast<int>(ExitCode::interrupted)}}
+    m_stdout = nlohmann::json{{"error", message},
+                              {"hint", ""},
+                              {"exit_code", static_cast<int>(ExitCode::interrupted)}}
                    .dump(2) +
                "\n";
   g_exit_stderr = m_stderr.c_str();

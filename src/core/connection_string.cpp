@@ -1,11 +1,11 @@
 #include "core/connection_string.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <optional>
 #include <regex>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -46,7 +46,8 @@ std::optional<UserInfo> find_user_info(const std::string& uri) {
 std::string percent_decoded(const std::string& text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -59,8 +60,9 @@ std::string percent_decoded(const std::string& text) {
 
 bool bad_percent(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '%' && (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-                           !std::isxdigit(static_cast<unsigned char>(text[i + 2]))))
+    if (text[i] == '%' &&
+        (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+         !std::isxdigit(static_cast<unsigned char>(text[i + 2]))))
       return true;
   return false;
 }
@@ -84,7 +86,8 @@ const std::regex& uri_password_in_text() {
 }
 
 const std::regex& keyword_password() {
-  static const std::regex pattern(R"((^|[\s&?"])password\s*=\s*('([^'\\]|\\.)*'|[^\s&"]*))", std::regex::icase);
+  static const std::regex pattern(R"((^|[\s&?"])password\s*=\s*('([^'\\]|\\.)*'|[^\s&"]*))",
+                                  std::regex::icase);
   return pattern;
 }
 
@@ -95,7 +98,8 @@ const std::regex& keyword_connect_timeout() {
 
 void replace_all(std::string& text, const std::string& what, const std::string& with) {
   if (what.empty()) return;
-  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + with.size()))
+  for (size_t pos = text.find(what); pos != std::string::npos;
+       pos = text.find(what, pos + with.size()))
     text.replace(pos, what.size(), with);
 }
 
@@ -111,7 +115,8 @@ std::vector<std::string> passwords_in(const std::string& connection) {
     std::smatch match;
     if (std::regex_search(connection, match, libpq_uri_password())) found.push_back(match[1].str());
   }
-  for (std::sregex_iterator it(connection.begin(), connection.end(), keyword_password()), end; it != end; ++it) {
+  for (std::sregex_iterator it(connection.begin(), connection.end(), keyword_password()), end;
+       it != end; ++it) {
     std::string value = (*it)[2].str();
     if (value.size() >= 2 && value.front() == '\'') {
       std::string unquoted;
@@ -142,18 +147,21 @@ NormalizedConnection normalize_connection_string(const std::string& connection) 
   auto info = find_user_info(normalized.text);
   if (!info || !info->has_password()) return normalized;
   std::string user_info = normalized.text.substr(info->begin, info->end - info->begin);
-  static const std::vector<std::pair<char, const char*>> reserved = {{'@', "%40"}, {'/', "%2F"}, {'?', "%3F"}};
+  static const std::vector<std::pair<char, const char*>> reserved = {
+      {'@', "%40"}, {'/', "%2F"}, {'?', "%3F"}};
   for (const auto& [character, encoded] : reserved)
     if (user_info.find(character) != std::string::npos)
-      throw usage_error(fmt::format("the user name or password in the database URL holds an unencoded '{}': "
-                                    "percent-encode it (write {})",
-                                    character, encoded),
-                        "in a URL write '@' as %40, '/' as %2F, '?' as %3F and '%' as %25; or leave the password "
-                        "out of the URL and set PGPASSWORD or use ~/.pgpass");
+      throw usage_error(
+          fmt::format("the user name or password in the database URL holds an unencoded '{}': "
+                      "percent-encode it (write {})",
+                      character, encoded),
+          "in a URL write '@' as %40, '/' as %2F, '?' as %3F and '%' as %25; or leave the password "
+          "out of the URL and set PGPASSWORD or use ~/.pgpass");
   if (bad_percent(user_info))
-    throw usage_error("the user name or password in the database URL holds a '%' that starts no %XX escape: "
-                      "percent-encode it (write %25)",
-                      "in a URL write '%' as %25; or leave the password out of the URL and set PGPASSWORD");
+    throw usage_error(
+        "the user name or password in the database URL holds a '%' that starts no %XX escape: "
+        "percent-encode it (write %25)",
+        "in a URL write '%' as %25; or leave the password out of the URL and set PGPASSWORD");
   return normalized;
 }
 
@@ -164,17 +172,19 @@ bool names_connect_timeout(const std::string& connection) {
 std::string with_connect_timeout(const std::string& connection, int seconds) {
   if (names_connect_timeout(connection)) return connection;
   if (is_uri(connection))
-    return fmt::format("{}{}connect_timeout={}", connection, connection.find('?') == std::string::npos ? '?' : '&',
-                       seconds);
-  if (connection.find_first_not_of(" \t\n") == std::string::npos) return fmt::format("connect_timeout={}", seconds);
+    return fmt::format("{}{}connect_timeout={}", connection,
+                       connection.find('?') == std::string::npos ? '?' : '&', seconds);
+  if (connection.find_first_not_of(" \t\n") == std::string::npos)
+    return fmt::format("connect_timeout={}", seconds);
   return fmt::format("{} connect_timeout={}", connection, seconds);
 }
 
 std::string connect_failure_hint(const std::string& reason) {
   if (reason.find("timeout expired") != std::string::npos)
-    return fmt::format("the server did not answer within connect_timeout ({} s unless the connection string or "
-                       "PGCONNECT_TIMEOUT says otherwise); check that the host and port are PostgreSQL's",
-                       k_default_connect_timeout);
+    return fmt::format(
+        "the server did not answer within connect_timeout ({} s unless the connection string or "
+        "PGCONNECT_TIMEOUT says otherwise); check that the host and port are PostgreSQL's",
+        k_default_connect_timeout);
   return "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running";
 }
 
