@@ -1,6 +1,5 @@
 // migrate's entry point: parses the command line, runs one command, and is the
 // only place that prints an error and chooses the exit code.
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -8,18 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/signals.hpp"
+#include "core/connection_string.hpp"
 #include "core/error.hpp"
 #include "engine/interruption.hpp"
 
 namespace {
-
-void on_signal(int signal_number) {
-  // First signal: stop cleanly between steps. Second: stop now.
-  if (migrate::engine::g_interrupted.exchange(true)) {
-    std::signal(signal_number, SIG_DFL);
-    std::raise(signal_number);
-  }
-}
 
 void print_error(const std::string& message, const std::string& hint) {
   fmt::print(stderr, "migrate: error: {}\n", message);
@@ -29,8 +22,7 @@ void print_error(const std::string& message, const std::string& hint) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  migrate::cli::install_signal_handlers();
   migrate::cli::App app;
   try {
     app.parse(argc, argv);
@@ -41,12 +33,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.cli().exit(e);
   } catch (const CLI::ParseError& e) {
-    print_error(e.what(), "see `migrate --help`");
+    // A connection string in the wrong place is quoted back by CLI11.
+    print_error(migrate::core::redact_secrets(e.what()), "see `migrate --help`");
     return static_cast<int>(migrate::ExitCode::usage);
   }
   // With --json, a failure is also one JSON object on stdout, so that
   // pipelines reading stdout always get something to parse.
-  auto fail = [&](const std::string& message, const std::string& hint, migrate::ExitCode code) {
+  // No error shows a password, whichever code wrote it.
+  auto fail = [&](const std::string& raw_message, const std::string& raw_hint, migrate::ExitCode code) {
+    std::string message = migrate::core::redact_secrets(raw_message);
+    std::string hint = migrate::core::redact_secrets(raw_hint);
     print_error(message, hint);
     if (app.json())
       std::cout << nlohmann::json{{"error", message}, {"hint", hint}, {"exit_code", static_cast<int>(code)}}.dump(2)

@@ -165,6 +165,7 @@ void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
 bool App::json() const { return m_options->global.json; }
 
 int App::run() {
+  m_options->global.config_given = m_app.get_option("--config")->count() > 0;
   bool script = m_prints_sql && *m_prints_sql;
   Composition composition(m_options->global, m_command, script ? Output::script : Output::results);
   int code = m_action(composition.environment());

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "cli/config_file.hpp"
+#include "cli/libpq_connection.hpp"
+#include "cli/signals.hpp"
 #include "core/connection_string.hpp"
 #include "core/identifier.hpp"
 #include "core/revisions/revision_loader.hpp"
@@ -64,7 +66,8 @@ class Composition::TerminalPrompt : public commands::Prompt {
 
 Composition::Composition(const GlobalOptions& options, std::string command, Output output)
     : m_output(output), m_state("migrate"), m_prompt(std::make_unique<TerminalPrompt>()) {
-  FileConfig file = read_config_file(options.config);
+  FileConfig file =
+      read_config_file(options.config, options.config_given ? ConfigRequired::yes : ConfigRequired::no);
   commands::Settings settings;
   settings.command = std::move(command);
   settings.dir = first_of({options.dir, file.dir, "migrations"});
@@ -90,8 +93,12 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   std::string dir = settings.dir;
   commands::Environment::Seams seams{
       [dir] { return core::load_revisions(fs::read_migrations(dir)); },
-      [this, application_name]() -> std::unique_ptr<engine::Database> {
-        return std::make_unique<pg::PgDatabase>(m_connection, application_name, m_state);
+      [this, application_name, json = settings.json]() -> std::unique_ptr<engine::Database> {
+        std::string connection = libpq_connection(m_connection, *m_reporter);
+        // libpq's connect cannot be interrupted cleanly: a signal ends the process.
+        ExitOnSignal exit_on_signal("interrupted while connecting to the database; nothing was changed",
+                                    json ? JsonErrors::yes : JsonErrors::no);
+        return std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
       },
       [dir](const std::string& flag) { return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)}); },
       *m_reporter,

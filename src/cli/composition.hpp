@@ -20,6 +20,7 @@ struct GlobalOptions {
   std::string database_url;
   std::string schema;
   std::string config = "migrate.yaml";
+  bool config_given = false;  // --config named it: it must exist
   bool json = false;
   bool verbose = false;
   bool quiet = false;

@@ -19,6 +19,11 @@ using std::chrono::milliseconds;
 static constexpr milliseconds k_shortest{5};
 static constexpr milliseconds k_longest{50};
 
+struct BlockerWatch::Connection {
+  explicit Connection(const std::string& connection_string) : handle(connection_string) {}
+  pqxx::connection handle;
+};
+
 engine::Session session_from(const std::vector<std::optional<std::string>>& row, size_t first) {
   auto text = [&](size_t i) { return row[first + i].value_or(""); };
   engine::Session session;
@@ -111,11 +116,11 @@ void BlockerWatch::poll(int pid, const engine::BlockerPolicy& policy) {
   std::vector<engine::Session> found, ended;
   try {
     if (!m_connection) {
-      m_connection = std::make_unique<pqxx::connection>(m_connection_string);
-      pqxx::nontransaction setup(*m_connection);
+      m_connection = std::make_unique<Connection>(m_connection_string);
+      pqxx::nontransaction setup(m_connection->handle);
       setup.exec("SET application_name = " + setup.quote(m_application_name + " (watch)"));
     }
-    pqxx::nontransaction work(*m_connection);
+    pqxx::nontransaction work(m_connection->handle);
     auto rows = work.exec(fmt::format("SELECT {} FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids({}))",
                                       session_columns(), pid));
     for (const auto& row : rows) {

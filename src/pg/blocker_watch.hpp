@@ -13,10 +13,6 @@
 
 #include "engine/database.hpp"
 
-namespace pqxx {
-class connection_base;
-}
-
 namespace migrate::pg {
 
 class BlockerWatch {
@@ -52,7 +48,10 @@ class BlockerWatch {
 
   const std::string m_connection_string;
   const std::string m_application_name;
-  std::unique_ptr<pqxx::connection_base> m_connection;  // used by the thread only
+  // Holds the concrete pqxx::connection: libpqxx 6.4's connection_base has no
+  // virtual destructor, so deleting through it leaks and is undefined behaviour.
+  struct Connection;
+  std::unique_ptr<Connection> m_connection;  // used by the thread only
   std::thread m_thread;
   std::mutex m_mutex;
   std::condition_variable m_wake;

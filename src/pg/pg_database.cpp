@@ -167,9 +167,8 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     m_impl->exec("SELECT set_config('standard_conforming_strings', 'on', false), set_config('application_name', " +
                  quote_literal(application_name) + ", false)");
   } catch (const pqxx::broken_connection& error) {
-    throw Error(ExitCode::runtime,
-                "cannot connect to the database: " + core::redact_in_message(clean_message(error.what()), connection_string),
-                "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running");
+    std::string reason = core::redact_in_message(clean_message(error.what()), connection_string);
+    throw Error(ExitCode::runtime, "cannot connect to the database: " + reason, core::connect_failure_hint(reason));
   } catch (const pqxx::failure& error) {
     throw Error(ExitCode::runtime, "cannot set up the database session: " +
                                        core::redact_in_message(clean_message(error.what()), connection_string));

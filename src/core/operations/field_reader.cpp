@@ -22,6 +22,10 @@ FieldReader::FieldReader(YAML::Node body, std::string context, std::string path,
       m_problems_before(problems.size()) {
   std::vector<std::string> seen;
   for (const auto& entry : m_body) {
+    if (!entry.first.IsScalar()) {
+      problem(line_of(entry.first), fmt::format("a key in '{}' must be text, not a list or a mapping", m_context));
+      continue;
+    }
     std::string key = entry.first.Scalar();
     bool known = false;
     for (const auto& name : allowed) known = known || name == key;

@@ -93,6 +93,11 @@ Operation parse_operation(const YAML::Node& item, const std::string& path,
     return operation;
   }
   auto entry = *item.begin();
+  if (!entry.first.IsScalar()) {
+    problems.push_back({path, operation.line,
+                        "an operation's name must be text (add_column, sql, ...), not a list or a mapping"});
+    return operation;
+  }
   operation.kind = entry.first.Scalar();
   for (const auto& kind : kinds()) {
     if (kind.name != operation.kind) continue;

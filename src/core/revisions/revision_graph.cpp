@@ -1,9 +1,9 @@
 #include "core/revisions/revision_graph.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <queue>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -12,30 +12,37 @@ namespace migrate::core {
 namespace {
 
 // Finds one cycle among the revisions Kahn's algorithm could not order, for the
-// message. `left[i]` marks those revisions.
+// message. `left[i]` marks those revisions. Depth-first with an explicit stack
+// (node, next parent to look at): a chain of any length below the cycle walks
+// in constant native stack.
 std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents, const std::vector<bool>& left) {
-  std::vector<int> state(parents.size(), 0);  // 0 new, 1 on stack, 2 done
-  std::vector<size_t> stack;
-  std::vector<size_t> cycle;
-  std::function<bool(size_t)> visit = [&](size_t node) {
-    state[node] = 1;
-    stack.push_back(node);
-    for (size_t parent : parents[node]) {
-      if (!left[parent]) continue;
-      if (state[parent] == 1) {
-        auto from = std::find(stack.begin(), stack.end(), parent);
-        cycle.assign(from, stack.end());
-        return true;
+  enum class Mark { fresh, on_path, done };
+  std::vector<Mark> mark(parents.size(), Mark::fresh);
+  std::vector<std::pair<size_t, size_t>> path;  // (node, index of its next parent)
+  for (size_t start = 0; start < parents.size(); ++start) {
+    if (!left[start] || mark[start] != Mark::fresh) continue;
+    mark[start] = Mark::on_path;
+    path.emplace_back(start, 0);
+    while (!path.empty()) {
+      auto& [node, next] = path.back();
+      if (next == parents[node].size()) {
+        mark[node] = Mark::done;
+        path.pop_back();
+        continue;
       }
-      if (state[parent] == 0 && visit(parent)) return true;
+      size_t parent = parents[node][next++];
+      if (!left[parent] || mark[parent] == Mark::done) continue;
+      if (mark[parent] == Mark::on_path) {
+        std::vector<size_t> cycle;
+        auto from = std::find_if(path.begin(), path.end(), [&](const auto& entry) { return entry.first == parent; });
+        for (auto it = from; it != path.end(); ++it) cycle.push_back(it->first);
+        return cycle;
+      }
+      mark[parent] = Mark::on_path;
+      path.emplace_back(parent, 0);
     }
-    stack.pop_back();
-    state[node] = 2;
-    return false;
-  };
-  for (size_t i = 0; i < parents.size(); ++i)
-    if (left[i] && state[i] == 0 && visit(i)) break;
-  return cycle;
+  }
+  return {};
 }
 
 }  // namespace

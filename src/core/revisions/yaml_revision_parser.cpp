@@ -47,9 +47,13 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
   int empty_operations_line = 0;
   std::map<std::string, int> seen;
   for (const auto& entry : root) {
-    std::string key = entry.first.as<std::string>();
-    const YAML::Node& value = entry.second;
     int line = line_of(entry.first);
+    if (!entry.first.IsScalar()) {
+      problem(line, fmt::format("a key must be one of {}, not a list or a mapping", fmt::join(k_keys, ", ")));
+      continue;
+    }
+    std::string key = entry.first.Scalar();
+    const YAML::Node& value = entry.second;
     if (seen.count(key)) {
       problem(line, fmt::format("key '{}' appears twice (first on line {})", key, seen[key]));
       continue;

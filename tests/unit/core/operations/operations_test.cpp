@@ -148,6 +148,15 @@ TEST_CASE("parse_operation: unknown and repeated keys are reported at their line
         Strings{"r.yaml:5: 'table' appears twice in 'drop_table'"});
 }
 
+TEST_CASE("parse_operation: a name or key that is a list or a mapping is reported at its line") {
+  CHECK(problems_of("  - [add_column]: {table: users}\n") ==
+        Strings{"r.yaml:3: an operation's name must be text (add_column, sql, ...), not a list or a mapping"});
+  CHECK(problems_of("  - drop_table:\n"
+                    "      table: a\n"
+                    "      [x]: 1\n") ==
+        Strings{"r.yaml:5: a key in 'drop_table' must be text, not a list or a mapping"});
+}
+
 TEST_CASE("parse_operation: missing keys name the operation and the key") {
   CHECK(problems_of("  - add_column: {table: users, column: a}\n") ==
         Strings{"r.yaml:3: 'add_column' needs 'type'"});
