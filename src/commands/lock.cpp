@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/confirm.hpp"
 #include "commands/session_json.hpp"
 #include "core/duration.hpp"
 #include "core/sql/sql_text.hpp"
@@ -78,16 +79,10 @@ int run_lock_clear(cli::Context& context, const LockClearOptions& options) {
                             "is alive, not stale",
                             session.pid, holder->heartbeat_age_seconds, core::format_duration(stale_after)),
                 "wait for it, or add --force if you are sure its run must be stopped");
-  if (!options.yes) {
-    if (!context.stdin_is_terminal())
-      throw usage_error("lock clear needs confirmation", "run it on a terminal, or add --yes");
-    std::cerr << fmt::format("Terminate backend {} to release the lock? [y/N] ", session.pid);
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer != "y" && answer != "Y" && answer != "yes") {
-      context.out() << "Left the lock alone.\n";
-      return 0;
-    }
+  if (!options.yes &&
+      !confirm(context, "lock clear", fmt::format("Terminate backend {} to release the lock?", session.pid))) {
+    context.out() << "Left the lock alone.\n";
+    return 0;
   }
   // Terminate only if that very backend still holds the lock.
   auto current = database->lock_holder();

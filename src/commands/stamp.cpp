@@ -1,11 +1,28 @@
 // stamp: record revisions as applied (or forget them) without running them,
 // to baseline an existing database; --update-checksum accepts a changed file.
+#include <iostream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/confirm.hpp"
 #include "commands/mutation.hpp"
 
 namespace migrate::commands {
+
+namespace {
+
+// Forgetting records is quiet but not harmless: a later upgrade runs those
+// revisions again over the schema they built. Say which, and ask.
+bool confirm_forget(const cli::Context& context, const core::RevisionGraph& graph,
+                    const std::vector<std::string>& forget, bool yes) {
+  std::cerr << fmt::format("stamp forgets {} applied revision{} (their schema stays; a later upgrade runs them again):\n",
+                           forget.size(), forget.size() == 1 ? "" : "s");
+  for (const auto& id : forget) std::cerr << fmt::format("  {}  {}\n", id, graph.get(id).message);
+  return yes || confirm(context, "stamp that forgets applied revisions", "Forget them?");
+}
+
+}  // namespace
 
 int run_stamp(cli::Context& context, const StampOptions& options) {
   core::RevisionGraph graph = context.load_graph();
@@ -31,6 +48,10 @@ int run_stamp(cli::Context& context, const StampOptions& options) {
   }
   if (!options.target.empty()) {
     core::StampPlan plan = core::plan_stamp(graph, mutation.phases(), options.target);
+    if (!plan.forget.empty() && !mutation.offline() && !confirm_forget(context, graph, plan.forget, options.yes)) {
+      context.out() << "Forgot nothing; the records are unchanged.\n";
+      return 0;
+    }
     for (const auto& id : plan.forget) batch.statements.push_back(state.forget(id));
     for (const auto& id : plan.record) {
       const core::Revision& revision = graph.get(id);
