@@ -67,6 +67,13 @@ class DatabaseError : public Error {
   int m_statement;
 };
 
+// An index PostgreSQL does not use: a concurrent build (CREATE INDEX or
+// REINDEX CONCURRENTLY) failed or was interrupted, or is running right now.
+struct InvalidIndex {
+  std::string index;  // schema-qualified, quoted where needed: public.users_email_key
+  std::string table;  // likewise: public.users
+};
+
 // A row of a backfill: the key of the last row done, and how many rows so far.
 struct BackfillProgress {
   std::vector<std::string> last_key;  // empty: not started
@@ -122,6 +129,10 @@ class Database {
   // last call (each list is cleared by the call).
   virtual std::vector<Session> take_blockers() = 0;
   virtual std::vector<Session> take_terminated() = 0;
+
+  // --- the schema ------------------------------------------------------------
+  // Every INVALID index outside the system schemas, by name.
+  virtual std::vector<InvalidIndex> invalid_indexes() = 0;
 
   // True when statements print rather than run (`--sql`).
   virtual bool offline() const { return false; }

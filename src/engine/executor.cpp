@@ -187,6 +187,7 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
       i = static_cast<int>(end);
     }
   }
+  check_indexes_valid(revision, phase, steps);
   std::vector<std::string> finish;
   if (phase != core::Phase::contract) finish.push_back(m_state.clear_backfill(revision.id));
   finish.push_back(state_change_for(revision, phase, elapsed_ms(start)));
@@ -221,6 +222,27 @@ void Executor::drop_invalid_index(const core::Step& step) {
   drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
   run_with_retry({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
                  nullptr);
+}
+
+void Executor::check_indexes_valid(const core::Revision& revision, core::Phase phase,
+                                   const std::vector<core::Step>& steps) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    std::string check = core::invalid_index_check(steps[i]);
+    if (check.empty()) continue;
+    try {
+      m_database.run({{check}, true});
+    } catch (const DatabaseError& error) {
+      // From that step, a re-run drops the invalid index and builds it again.
+      m_database.run({{m_state.set_progress(revision.id, static_cast<int>(i))}, true});
+      const char* command = command_for(core::to_string(phase));
+      bool generated = revision.format == core::RevisionFormat::yaml;
+      throw Error(ExitCode::runtime,
+                  fmt::format("{}: revision {} is not recorded: {}", steps[i].origin(), revision.id, first_line(error.what())),
+                  fmt::format("fix what made the build fail (for a unique index: the duplicate rows), then run `migrate "
+                              "{}{}`: it drops the invalid index and builds it again",
+                              command, generated ? "" : " --resume"));
+    }
+  }
 }
 
 void Executor::report_terminated() {

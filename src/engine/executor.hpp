@@ -69,6 +69,10 @@ class Executor {
   void check_interrupted() const;
   // Drops the step's index when an interrupted concurrent build left it invalid.
   void drop_invalid_index(const core::Step& step);
+  // Refuses to record the revision while an index one of its steps built
+  // concurrently is INVALID (e.g. that step was skipped with
+  // --skip-interrupted), and sets its progress back to that step.
+  void check_indexes_valid(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps);
   // Reports and records sessions the blocker watch terminated.
   void report_terminated();
 

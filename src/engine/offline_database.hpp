@@ -31,6 +31,7 @@ class OfflineDatabase : public Database {
   void set_blocker_policy(std::chrono::milliseconds, std::chrono::milliseconds) override {}
   std::vector<Session> take_blockers() override { return {}; }
   std::vector<Session> take_terminated() override { return {}; }
+  std::vector<InvalidIndex> invalid_indexes() override { return {}; }
   bool offline() const override { return true; }
 
  private:

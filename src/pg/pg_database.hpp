@@ -36,6 +36,7 @@ class PgDatabase : public engine::Database {
 
   std::vector<Row> run(const engine::Batch& batch) override;
   std::vector<Row> query(const std::string& sql) override;
+  std::vector<engine::InvalidIndex> invalid_indexes() override;
   void set_blocker_policy(std::chrono::milliseconds lock_timeout,
                           std::chrono::milliseconds terminate_idle_after) override;
   std::vector<engine::Session> take_blockers() override;
