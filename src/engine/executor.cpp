@@ -133,7 +133,10 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
     if (m_options.skip_interrupted && !generated) ++first_step;
   }
 
-  if (first_step == 0) check_backfill_keys(steps);
+  if (first_step == 0) {
+    run_prechecks(steps);
+    check_backfill_keys(steps);
+  }
   if (first_step == 0 && revision.transactional && core::single_transaction(steps))
     run_in_one_transaction(revision, phase, steps, start);
   else
@@ -222,6 +225,18 @@ void Executor::drop_invalid_index(const core::Step& step) {
   drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
   run_with_retry({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
                  nullptr);
+}
+
+void Executor::run_prechecks(const std::vector<core::Step>& steps) {
+  if (m_database.offline()) return;  // printed with the steps, where psql runs them
+  for (const auto& step : steps) {
+    if (!step.precheck) return;
+    try {
+      m_database.run({{step.sql}, true});
+    } catch (const DatabaseError& error) {
+      throw Error(ExitCode::runtime, first_line(error.what()), step.hint);
+    }
+  }
 }
 
 void Executor::check_indexes_valid(const core::Revision& revision, core::Phase phase,

@@ -56,6 +56,8 @@ class Executor {
                         int first_step, std::chrono::steady_clock::time_point start);
   void run_statement(const core::Revision& revision, const core::Step& step, const std::vector<std::string>& after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
+  // Runs the prechecks that open `steps` (see Step::precheck); throws their failure.
+  void run_prechecks(const std::vector<core::Step>& steps);
   // Refuses, before any step runs, a backfill of an existing table without a primary key.
   void check_backfill_keys(const std::vector<core::Step>& steps);
   std::vector<std::string> primary_key(const core::Backfill& spec);
