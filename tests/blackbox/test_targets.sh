@@ -74,7 +74,38 @@ a_stamp_that_forgets_asks_first() {
   assert_out_contains "recorded 2 revisions, forgot 0"
 }
 
+# run_on_terminal ANSWER ARGS...: the binary on a pseudo-terminal (script(1))
+# that types ANSWER; sets OUT (everything the terminal showed) and RC.
+run_on_terminal() {
+  local answer=$1
+  shift
+  command -v script >/dev/null || skip "script(1) is needed to run migrate on a terminal"
+  LAST_COMMAND="migrate$(printf ' %q' "$@") (on a terminal)"
+  if OUT=$( (sleep 1; printf '%s\n' "$answer") | DATABASE_URL=$DATABASE_URL script -qec "$(printf '%q ' "$MIGRATE_BIN" "$@")" /dev/null); then
+    RC=0
+  else
+    RC=$?
+  fi
+  ERR=""
+}
+
+a_stamp_on_a_terminal_forgets_only_when_told_yes() {
+  three_applied
+  run_on_terminal n stamp a5d4
+  assert_rc 0
+  assert_out_contains "  8fb4c8c111aa  add first and last names"
+  assert_out_contains "Forget them? [y/N]"
+  assert_out_contains "Forgot nothing; the records are unchanged."
+  assert_eq "$BEFORE" "$(schema_snapshot "$DATABASE_URL")" "a stamp answered no changed the records"
+
+  run_on_terminal y stamp a5d4
+  assert_rc 0
+  assert_out_contains "Stamped a5d4: recorded 0 revisions, forgot 2."
+  assert_eq "a5d47eb28402" "$(applied_ids "$DATABASE_URL")" "a stamp answered yes forgot the two"
+}
+
 section relative_steps_past_the_end_are_refused relative_steps_past_the_end_are_refused
 section a_numeric_target_is_not_an_id_prefix a_numeric_target_is_not_an_id_prefix
 section a_stamp_that_forgets_asks_first a_stamp_that_forgets_asks_first
+section a_stamp_on_a_terminal_forgets_only_when_told_yes a_stamp_on_a_terminal_forgets_only_when_told_yes
 finish_sections

@@ -21,10 +21,10 @@ std::string dependents_query(const TableName& table, const std::string& column) 
       "        FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class WHERE "
       "r.oid = d.objid)\n"
       "      WHEN d.classid = 'pg_catalog.pg_constraint'::regclass THEN (\n"
-      "        SELECT CASE k.contype WHEN 'f' THEN 'foreign key ' WHEN 'u' THEN 'unique constraint ' "
-      "WHEN 'p' THEN 'primary key ' WHEN 'c' THEN 'check constraint ' WHEN 'x' THEN 'exclusion "
-      "constraint ' ELSE 'constraint ' END || pg_catalog.quote_ident(k.conname) || ' on ' || "
-      "k.conrelid::regclass::text\n"
+      "        SELECT CASE k.contype WHEN 'f' THEN 'foreign key ' WHEN 'u' THEN 'unique "
+      "constraint ' WHEN 'p' THEN 'primary key ' WHEN 'c' THEN 'check constraint ' WHEN 'x' THEN "
+      "'exclusion constraint ' ELSE 'constraint ' END || pg_catalog.quote_ident(k.conname) || ' on "
+      "' || k.conrelid::regclass::text\n"
       "        FROM pg_catalog.pg_constraint k WHERE k.oid = d.objid)\n"
       "      WHEN d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 THEN (\n"
       "        SELECT CASE c.relkind WHEN 'i' THEN 'index ' WHEN 'I' THEN 'index ' WHEN 'S' THEN "
@@ -32,8 +32,8 @@ std::string dependents_query(const TableName& table, const std::string& column) 
       "c.oid = d.objid)\n"
       "      ELSE pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)\n"
       "    END AS what\n"
-      "    FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND "
-      "a.attnum = d.refobjsubid\n"
+      "    FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
+      "AND a.attnum = d.refobjsubid\n"
       "    WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = "
       "pg_catalog.to_regclass({0}) AND a.attname = {1} AND d.deptype IN ('n', 'a')\n"
       "      AND d.classid <> 'pg_catalog.pg_attrdef'::regclass\n"
@@ -59,12 +59,13 @@ void refuse_column_dependents(StepWriter& out, const TableName& table, const std
       "END",
       dependents_query(table, column), out.location_literal(),
       quote_literal(fmt::format("{} would lose what depends on {}: ", what, column_text)));
-  out.check(body, "refuse to lose what depends on " + column_text,
-            fmt::format("migrate carries over the default and NOT NULL of {0}, nothing else. Drop these "
-                        "objects in a revision before this one and create them on the new column in one "
-                        "after it (a view likewise), or, if the old application version no longer runs, "
-                        "use a `sql` operation with {1}, which keeps them",
-                        column_text, in_place));
+  out.check(
+      body, "refuse to lose what depends on " + column_text,
+      fmt::format("migrate carries over the default and NOT NULL of {0}, nothing else. Drop these "
+                  "objects in a revision before this one and create them on the new column in one "
+                  "after it (a view likewise), or, if the old application version no longer runs, "
+                  "use a `sql` operation with {1}, which keeps them",
+                  column_text, in_place));
 }
 
 }  // namespace migrate::core

@@ -320,12 +320,14 @@ static void render_alter_down(const AlterColumnOp& op, OperationSteps& out) {
 static void refuse_losing_dependents(const AlterColumnOp& op, StepWriter& out) {
   const std::string what = display(op.table, op.column);
   if (op.renames())
-    refuse_column_dependents(out, op.table, op.column, fmt::format("renaming {} to {}", what, op.name),
+    refuse_column_dependents(out, op.table, op.column,
+                             fmt::format("renaming {} to {}", what, op.name),
                              "ALTER TABLE ... RENAME COLUMN");
   else
-    refuse_column_dependents(out, op.table, op.column, fmt::format("changing the type of {}", what),
-                             "ALTER TABLE ... ALTER COLUMN ... TYPE (it rewrites the table under an "
-                             "ACCESS EXCLUSIVE lock)");
+    refuse_column_dependents(
+        out, op.table, op.column, fmt::format("changing the type of {}", what),
+        "ALTER TABLE ... ALTER COLUMN ... TYPE (it rewrites the table under an "
+        "ACCESS EXCLUSIVE lock)");
 }
 
 void render(const AlterColumnOp& op, Phase phase, OperationSteps& out) {

@@ -36,7 +36,8 @@ std::vector<Step> steps_for(const Revision& revision, Phase phase) {
   if (!revision.transactional)
     for (auto& step : steps) {
       step.transactional = false;
-      if (revision.format == RevisionFormat::sql) step.drop_if_invalid_index = concurrent_index_of(step.sql);
+      if (revision.format == RevisionFormat::sql)
+        step.drop_if_invalid_index = concurrent_index_of(step.sql);
     }
   return steps;
 }
@@ -69,8 +70,10 @@ std::string invalid_index_check(const Step& step) {
   if (step.drop_if_invalid_index.empty()) return "";
   const std::string index = quote_literal(step.drop_if_invalid_index);
   return fmt::format(
-      "DO $migrate$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass({0}) AND NOT "
-      "indisvalid) THEN RAISE EXCEPTION USING MESSAGE = pg_catalog.format('index %s is INVALID: its concurrent "
+      "DO $migrate$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+      "to_regclass({0}) AND NOT "
+      "indisvalid) THEN RAISE EXCEPTION USING MESSAGE = pg_catalog.format('index %s is INVALID: "
+      "its concurrent "
       "build did not finish, so it enforces nothing', {0}); END IF; END $migrate$",
       index);
 }

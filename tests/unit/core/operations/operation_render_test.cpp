@@ -187,11 +187,12 @@ TEST_CASE(
 
 TEST_CASE("render_operations: rename_column keeps both names in sync, then drops the old one") {
   const std::string op = "  - rename_column: {table: users, from: email, to: mail}\n";
-  CHECK(outline(op, Phase::expand) == Strings{"3 refuse to lose what depends on public.users.email [precheck]",
-                                              "3 add column public.users.mail typed like email",
-                                              "3 create the sync function of public.users",
-                                              "3 create the sync trigger of public.users",
-                                              "3 backfill public.users (mail) [backfill]"});
+  CHECK(outline(op, Phase::expand) ==
+        Strings{"3 refuse to lose what depends on public.users.email [precheck]",
+                "3 add column public.users.mail typed like email",
+                "3 create the sync function of public.users",
+                "3 create the sync trigger of public.users",
+                "3 backfill public.users (mail) [backfill]"});
   CHECK(sql_of(op, Phase::expand)[1] ==
         "DO $migrate$\n"
         "DECLARE\n"
