@@ -120,6 +120,7 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   stamp->add_option("target", o.stamp.target, "head, heads, base, or a revision id or prefix");
   stamp->add_option("--update-checksum", o.stamp.update_checksum,
                     "Accept the changed file of this applied revision (recorded); repeat for several");
+  stamp->add_flag("-y,--yes", o.stamp.yes, "Forget applied revisions without asking");
   add_lock_options(stamp, o.stamp.run);
   add_source_option(stamp, o.stamp.run);
   bind(stamp, "stamp", [&o](commands::Environment& c) { return run_stamp(c, o.stamp); }, &o.stamp.run.sql);

@@ -43,6 +43,7 @@ struct ContractOptions {
 struct StampOptions {
   std::string target;
   std::vector<std::string> update_checksum;  // revisions whose new file content is accepted
+  bool yes = false;                          // forget applied revisions without asking
   RunOptions run;
 };
 struct NewOptions {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/confirm.hpp"
 #include "commands/session_json.hpp"
 #include "core/duration.hpp"
 
@@ -86,13 +87,10 @@ int run_lock_clear(Environment& env, const LockClearOptions& options) {
                             "is alive, not stale",
                             session.pid, holder->heartbeat_age_seconds, core::format_duration(stale_after)),
                 "wait for it, or add --force if you are sure its run must be stopped");
-  if (!options.yes) {
-    if (!env.prompt().interactive())
-      throw usage_error("lock clear needs confirmation", "run it on a terminal, or add --yes");
-    if (!env.prompt().confirm(fmt::format("Terminate backend {} to release the lock?", session.pid))) {
-      env.out() << "Left the lock alone.\n";
-      return 0;
-    }
+  if (!options.yes &&
+      !confirm(env, "lock clear", fmt::format("Terminate backend {} to release the lock?", session.pid))) {
+    env.out() << "Left the lock alone.\n";
+    return 0;
   }
   // Terminate only if that very backend still holds the lock.
   auto current = database->lock_holder();

@@ -1,11 +1,28 @@
 // stamp: record revisions as applied (or forget them) without running them,
 // to baseline an existing database; --update-checksum accepts a changed file.
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/confirm.hpp"
 #include "commands/preflight.hpp"
 
 namespace migrate::commands {
+
+namespace {
+
+// Forgetting records is quiet but not harmless: a later upgrade runs those
+// revisions again over the schema they built. Say which, and ask.
+bool confirm_forget(const Environment& env, const core::RevisionGraph& graph, const std::vector<std::string>& forget,
+                    bool yes) {
+  std::string list = fmt::format("stamp forgets {} applied revision{} (their schema stays; a later upgrade runs them again):",
+                                 forget.size(), forget.size() == 1 ? "" : "s");
+  for (const auto& id : forget) list += fmt::format("\n  {}  {}", id, graph.get(id).message);
+  env.reporter().warning(list);
+  return yes || confirm(env, "stamp that forgets applied revisions", "Forget them?");
+}
+
+}  // namespace
 
 int run_stamp(Environment& env, const StampOptions& options) {
   core::RevisionGraph graph = env.load_graph();
@@ -31,6 +48,10 @@ int run_stamp(Environment& env, const StampOptions& options) {
   }
   if (!options.target.empty()) {
     core::StampPlan plan = core::plan_stamp(graph, preflight.phases(), options.target);
+    if (!plan.forget.empty() && !options.run.sql && !confirm_forget(env, graph, plan.forget, options.yes)) {
+      env.out() << "Forgot nothing; the records are unchanged.\n";
+      return 0;
+    }
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
     for (const auto& id : plan.record)
       batch.statements.push_back(engine::state::Record{&graph.get(id), core::AppliedPhase::complete, provenance,

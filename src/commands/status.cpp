@@ -1,6 +1,6 @@
 // status: where the database is, what is pending, unknown, changed, expanded
 // or in progress, and who holds the lock. Exit 3 for unknown revisions, 6 for
-// changed files, 1 for an interrupted run, 0 when consistent.
+// changed files, 1 for an interrupted run or an INVALID index, 0 when consistent.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +20,23 @@ void print_list(std::ostream& out, const core::RevisionGraph& graph, const std::
   }
 }
 
+nlohmann::json invalid_indexes_json(const std::vector<engine::InvalidIndex>& invalid) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& index : invalid) list.push_back({{"index", index.index}, {"table", index.table}});
+  return list;
+}
+
+void print_invalid_indexes(std::ostream& out, const report::Style& style, const std::vector<engine::InvalidIndex>& invalid,
+                           bool running) {
+  if (invalid.empty()) return;
+  out << style.red(fmt::format("{:<10} {} INVALID index{}{}\n", "indexes", invalid.size(), invalid.size() == 1 ? "" : "es",
+                               running ? " (a run holds the lock: it may be building them)" : ""));
+  for (const auto& index : invalid) out << fmt::format("    {}  on {}\n", index.index, index.table);
+  out << "           a failed or interrupted concurrent build left them; they enforce nothing. Run the revision "
+         "again (`migrate upgrade --resume` drops and rebuilds its index), or `DROP INDEX CONCURRENTLY` one no "
+         "revision builds (`*_ccnew`: left by REINDEX CONCURRENTLY)\n";
+}
+
 }  // namespace
 
 int run_status(Environment& env) {
@@ -31,10 +48,15 @@ int run_status(Environment& env) {
   // A revision in progress while nobody holds the lock was interrupted: the
   // database is not in a state a deploy should go ahead on.
   bool interrupted = !status.in_progress.empty() && !holder;
+  // An INVALID index enforces nothing (a unique one lets duplicates in) while
+  // every write still maintains it; one a running migration builds is
+  // invalid until its build ends.
+  std::vector<engine::InvalidIndex> invalid = database->invalid_indexes();
+  bool broken_indexes = !invalid.empty() && !holder;
   int code = !status.unknown.empty() ? static_cast<int>(ExitCode::unknown_revisions)
              : !status.changed.empty() ? static_cast<int>(ExitCode::checksum_mismatch)
-             : interrupted             ? static_cast<int>(ExitCode::runtime)
-                                       : 0;
+             : interrupted || broken_indexes ? static_cast<int>(ExitCode::runtime)
+                                             : 0;
 
   if (env.json()) {
     nlohmann::json unknown = nlohmann::json::array();
@@ -50,6 +72,7 @@ int run_status(Environment& env) {
         {"changed", status.changed}, {"expanded", status.expanded}, {"in_progress", in_progress},
         {"heads", status.file_heads}, {"database_heads", status.database_heads},
         {"lock", holder ? holder_json(*holder) : nlohmann::json(nullptr)}, {"consistent", status.consistent()},
+        {"invalid_indexes", invalid_indexes_json(invalid)},
         {"exit_code", code}};
     env.out() << result.dump(2) << '\n';
     return code;
@@ -95,6 +118,7 @@ int run_status(Environment& env) {
     out << "           bring that branch into this checkout, then run `migrate resolve-branch`; "
            "`migrate show <id>` prints a revision from the database\n";
   }
+  print_invalid_indexes(out, style, invalid, holder.has_value());
   out << fmt::format("{:<10} {}\n", "lock", holder ? "held by " + engine::describe_session(holder->session) : "free");
   return code;
 }

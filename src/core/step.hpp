@@ -45,6 +45,12 @@ struct Step {
   // name that exists but is invalid was left by an interrupted build and is
   // dropped before the statement runs again.
   std::string drop_if_invalid_index;
+  // A read-only check that fails when the phase would lose something. The
+  // executor runs the checks that open a revision's steps before it writes
+  // anything for that revision, and reports a failure as the check's message
+  // followed by `hint`.
+  bool precheck = false;
+  std::string hint;
 
   std::string origin() const;  // "path:line" or "path"
 };

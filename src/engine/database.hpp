@@ -74,6 +74,10 @@ class Database {
   // last call (each list is cleared by the call).
   virtual std::vector<Session> take_blockers() = 0;
   virtual std::vector<Session> take_terminated() = 0;
+
+  // --- the schema ------------------------------------------------------------
+  // Every INVALID index outside the system schemas, by name.
+  virtual std::vector<InvalidIndex> invalid_indexes() = 0;
 };
 
 }  // namespace migrate::engine

@@ -97,6 +97,13 @@ struct StateLayout {
   int version = 0;      // the layout version; 0 for the first layout, which had no layout table
 };
 
+// An index PostgreSQL does not use: a concurrent build (CREATE INDEX or
+// REINDEX CONCURRENTLY) failed or was interrupted, or is running right now.
+struct InvalidIndex {
+  std::string index;  // schema-qualified, quoted where needed: public.users_email_key
+  std::string table;  // likewise: public.users
+};
+
 struct TableName {
   std::string schema;  // unquoted
   std::string name;    // unquoted

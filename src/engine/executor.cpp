@@ -143,7 +143,10 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
     if (m_options.interrupted == Interrupted::skip && !generated) ++first_step;
   }
 
-  if (first_step == 0) check_backfill_keys(steps);
+  if (first_step == 0) {
+    run_prechecks(steps);
+    check_backfill_keys(steps);
+  }
   if (first_step == 0 && revision.transactional && core::single_transaction(steps))
     run_in_one_transaction(revision, phase, steps);
   else
@@ -199,6 +202,7 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
       i = static_cast<int>(end);
     }
   }
+  check_indexes_valid(revision, phase, steps);
   std::vector<Statement> finish;
   if (phase != core::Phase::contract) finish.push_back(state::ClearBackfill{revision.id});
   finish.push_back(state_change_for(revision, phase, elapsed_ms(m_clock, start)));
@@ -231,6 +235,39 @@ void Executor::drop_invalid_index(const core::Step& step) {
   drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
   run_batch({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
             nullptr);
+}
+
+void Executor::run_prechecks(const std::vector<core::Step>& steps) {
+  // With --sql the checks print before the revision too: psql stops there as the command would.
+  for (const auto& step : steps) {
+    if (!step.precheck) return;
+    try {
+      m_database.run({{step.sql}, true});
+    } catch (const DatabaseError& error) {
+      throw Error(ExitCode::runtime, first_line(error.what()), step.hint);
+    }
+  }
+}
+
+void Executor::check_indexes_valid(const core::Revision& revision, core::Phase phase,
+                                   const std::vector<core::Step>& steps) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    std::string check = core::invalid_index_check(steps[i]);
+    if (check.empty()) continue;
+    try {
+      m_database.run({{check}, true});
+    } catch (const DatabaseError& error) {
+      // From that step, a re-run drops the invalid index and builds it again.
+      m_database.run({{state::SetProgress{revision.id, static_cast<int>(i)}}, true});
+      const char* command = command_for(phase);
+      bool generated = revision.format == core::RevisionFormat::yaml;
+      throw Error(ExitCode::runtime,
+                  fmt::format("{}: revision {} is not recorded: {}", steps[i].origin(), revision.id, first_line(error.what())),
+                  fmt::format("fix what made the build fail (for a unique index: the duplicate rows), then run `migrate "
+                              "{}{}`: it drops the invalid index and builds it again",
+                              command, generated ? "" : " --resume"));
+    }
+  }
 }
 
 void Executor::report_terminated() {

@@ -58,6 +58,8 @@ class Executor {
                         int first_step, Clock::time_point start);
   void run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
+  // Runs the prechecks that open `steps` (see Step::precheck); throws their failure.
+  void run_prechecks(const std::vector<core::Step>& steps);
   // Refuses, before any step runs, a backfill of an existing table without a primary key.
   void check_backfill_keys(const std::vector<core::Step>& steps);
   // Runs `attempt`, retrying lock timeouts with backoff. `step` names the work
@@ -74,6 +76,10 @@ class Executor {
   Statement state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
   // Drops the step's index when an interrupted concurrent build left it invalid.
   void drop_invalid_index(const core::Step& step);
+  // Refuses to record the revision while an index one of its steps built
+  // concurrently is INVALID (e.g. that step was skipped with
+  // --skip-interrupted), and sets its progress back to that step.
+  void check_indexes_valid(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps);
   // Reports and records sessions the blocker watch terminated.
   void report_terminated();
   // Refreshes the lock holder's heartbeat when it is due.

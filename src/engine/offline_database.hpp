@@ -48,6 +48,7 @@ class OfflineDatabase : public Database {
   void set_blocker_policy(const BlockerPolicy&) override {}
   std::vector<Session> take_blockers() override { return {}; }
   std::vector<Session> take_terminated() override { return {}; }
+  std::vector<InvalidIndex> invalid_indexes() override { return {}; }
 
  private:
   std::ostream& m_out;

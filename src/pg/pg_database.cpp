@@ -385,6 +385,20 @@ engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::Backfil
   }
 }
 
+std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
+  return translated("listing invalid indexes", [&] {
+    auto result = m_impl->exec(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(n.nspname) || '.' || "
+        "quote_ident(t.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1");
+    std::vector<engine::InvalidIndex> indexes;
+    for (const auto& row : result) indexes.push_back({row[0].c_str(), row[1].c_str()});
+    return indexes;
+  });
+}
+
 void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) { m_impl->watch.set_policy(policy); }
 
 std::vector<Session> PgDatabase::take_blockers() { return m_impl->watch.take_blockers(); }

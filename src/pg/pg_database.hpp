@@ -45,6 +45,7 @@ class PgDatabase : public engine::Database {
   engine::BackfillBatchResult run_backfill_batch(const engine::BackfillBatch& batch) override;
 
   void set_blocker_policy(const engine::BlockerPolicy& policy) override;
+  std::vector<engine::InvalidIndex> invalid_indexes() override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
 

@@ -96,7 +96,7 @@ init_new_and_the_revision_lifecycle() {
   assert_eq "$(sorted_ids "$id1" "$id2")" "$(applied_ids "$url")" "stamp head records every revision"
   assert_eq "id name" "$(columns_of "$url" users)" "stamp runs nothing"
 
-  run_migrate --database-url "$url" stamp base
+  run_migrate --database-url "$url" stamp base --yes
   assert_rc 0
   assert_eq "" "$(applied_ids "$url")" "stamp base forgets every revision"
   table_exists "$url" users || fail "stamp base must not run any down"

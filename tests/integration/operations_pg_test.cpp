@@ -128,7 +128,7 @@ TEST_CASE("operations on PostgreSQL: rename and type changes, indexes, constrain
       "  - alter_column: {table: users, column: nick, nullable: true}\n"
       "  - create_index: {name: users_mail, table: users, columns: [mail]}\n"
       "  - drop_index: {name: users_old, table: users, columns: [nick]}\n"
-      "  - add_constraint: {table: users, name: users_score_positive, check: score >= 0}\n"
+      "  - add_constraint: {table: users, name: users_years_set, check: years <> ''}\n"
       "  - add_constraint: {table: users, name: users_token_key2, unique: [token]}\n"
       "  - drop_table: {table: legacy, down: CREATE TABLE IF NOT EXISTS legacy (id int)}\n");
   run_twice(db, revision, Phase::expand);
@@ -166,4 +166,28 @@ TEST_CASE("operations on PostgreSQL: rename and type changes, indexes, constrain
         "A@x 36,b@x 41,c@x 72");
   CHECK(db.query_value(
             "SELECT to_regclass('users_old') IS NOT NULL AND to_regclass('teams') IS NULL") == "t");
+}
+
+TEST_CASE(
+    "operations on PostgreSQL: contract refuses to drop a constraint on the column it replaces") {
+  TestDatabase db;
+  db.exec("CREATE TABLE users (id bigserial PRIMARY KEY, score int NOT NULL DEFAULT 0)");
+  db.exec("INSERT INTO users (score) VALUES (5)");
+  // The check is added on the old column during expand: the shadow swap in
+  // contract would drop it with the old column.
+  Revision revision = revision_of(
+      "  - alter_column: {table: users, column: score, type: bigint, old_type: integer}\n"
+      "  - add_constraint: {table: users, name: users_score_positive, check: score >= 0}\n");
+  run(db, revision, Phase::expand);
+  std::vector<Step> contract = steps_for(revision, Phase::contract);
+  REQUIRE(contract.front().precheck);
+  CHECK_THROWS_WITH(run_step(db, contract.front()),
+                    Catch::Contains("r.yaml:3: changing the type of public.users.score would lose "
+                                    "what depends on public.users.score: check constraint "
+                                    "users_score_positive on users"));
+  CHECK(db.query_value(
+            "SELECT count(*) FROM pg_constraint WHERE conname = 'users_score_positive'") == "1");
+  // Without that constraint, the same check lets contract go on.
+  db.exec("ALTER TABLE users DROP CONSTRAINT users_score_positive");
+  run_step(db, contract.front());
 }

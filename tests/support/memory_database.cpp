@@ -93,6 +93,12 @@ std::vector<std::string> MemoryDatabase::primary_key(const engine::TableName& ta
 
 bool MemoryDatabase::index_is_invalid(const std::string& index) { return m_server.invalid_indexes.count(index) > 0; }
 
+std::vector<engine::InvalidIndex> MemoryDatabase::invalid_indexes() {
+  std::vector<engine::InvalidIndex> indexes;
+  for (const auto& name : m_server.invalid_indexes) indexes.push_back({name, ""});
+  return indexes;
+}
+
 void MemoryDatabase::check_failure(const std::string& text, int index) {
   for (auto& failure : m_server.failures) {
     if (failure.times == 0 || text.find(failure.text) == std::string::npos) continue;

@@ -77,6 +77,7 @@ class MemoryDatabase : public engine::Database {
   bool table_exists(const engine::TableName& table) override;
   std::vector<std::string> primary_key(const engine::TableName& table) override;
   bool index_is_invalid(const std::string& index) override;
+  std::vector<engine::InvalidIndex> invalid_indexes() override;
 
   void run(const engine::Batch& batch) override;
   std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision, int step) override;

@@ -40,6 +40,7 @@ inline std::vector<std::string> outline(const std::vector<core::Step>& steps) {
       line += " [backfill]";
     else if (!step.transactional)
       line += " [alone]";
+    if (step.precheck) line += " [precheck]";
     lines.push_back(line);
   }
   return lines;

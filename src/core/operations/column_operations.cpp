@@ -2,6 +2,7 @@
 // needs and steps. docs/yaml-operations.md describes each phase.
 #include <fmt/format.h>
 
+#include "core/operations/column_dependents.hpp"
 #include "core/operations/operation_parts.hpp"
 #include "core/sql/sql_expression.hpp"
 #include "core/sql/sql_text.hpp"
@@ -313,11 +314,28 @@ static void render_alter_down(const AlterColumnOp& op, OperationSteps& out) {
                      fmt::format("rename {} back to {}", display(op.table, op.name), op.column));
 }
 
+// The old column goes in contract (dropped, or swapped for the shadow), and
+// with it whatever depends on it: refused in expand, before anything is
+// written, and again in contract for what was created meanwhile.
+static void refuse_losing_dependents(const AlterColumnOp& op, StepWriter& out) {
+  const std::string what = display(op.table, op.column);
+  if (op.renames())
+    refuse_column_dependents(out, op.table, op.column,
+                             fmt::format("renaming {} to {}", what, op.name),
+                             "ALTER TABLE ... RENAME COLUMN");
+  else
+    refuse_column_dependents(
+        out, op.table, op.column, fmt::format("changing the type of {}", what),
+        "ALTER TABLE ... ALTER COLUMN ... TYPE (it rewrites the table under an "
+        "ACCESS EXCLUSIVE lock)");
+}
+
 void render(const AlterColumnOp& op, Phase phase, OperationSteps& out) {
   if (!op.has_new_column()) return render_nullability(op, phase, out);
   const std::string what = display(op.table, op.column);
   const std::string written = new_column_of(op);
   const std::string new_what = display(op.table, written);
+  if (phase == Phase::expand || phase == Phase::contract) refuse_losing_dependents(op, out.main);
   switch (phase) {
     case Phase::expand:
       if (op.type.empty())

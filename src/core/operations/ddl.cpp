@@ -55,6 +55,16 @@ void StepWriter::refusal(const std::string& message) {
       "refuse: " + message);
 }
 
+void StepWriter::check(const std::string& body, std::string description, std::string hint) {
+  Step& step = add(do_block(body), std::move(description));
+  step.precheck = true;
+  step.hint = std::move(hint);
+}
+
+std::string StepWriter::location_literal() const {
+  return quote_literal(m_line > 0 ? fmt::format("{}:{}: ", m_path, m_line) : m_path + ": ");
+}
+
 std::string limited_identifier(const std::string& name) {
   if (name.size() <= k_max_identifier_bytes) return name;
   std::string suffix = fmt::format("_{:08x}", fnv1a(name));

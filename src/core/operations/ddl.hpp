@@ -31,6 +31,12 @@ class StepWriter {
   void script(const std::string& sql, std::string description);
   // A step that fails with `message`: the phase needs what the file does not say.
   void refusal(const std::string& message);
+  // A precheck (see Step::precheck): `body` is the PL/pgSQL body of a DO block
+  // that raises, with a message starting with location_literal(), when the
+  // phase cannot run.
+  void check(const std::string& body, std::string description, std::string hint);
+  // 'path:line: ' as an SQL literal, to prefix messages a check raises.
+  std::string location_literal() const;
 
  private:
   Step& add(std::string sql, std::string description);

@@ -31,6 +31,25 @@ size_t relative_count(const std::string& spec) {
 
 bool is_applied(const AppliedPhases& applied, const std::string& id) { return applied.count(id) != 0; }
 
+const char* plural(size_t count) { return count == 1 ? "" : "s"; }
+
+// Alembic refuses a relative step past the end; going quietly to head or base
+// instead surprises whoever typed the number.
+Error too_many_steps(const std::string& spec, size_t available, const char* state,
+                     const std::string& all) {
+  const char* verb = spec[0] == '+' ? "upgrade" : "downgrade";
+  std::string hint =
+      available == 0
+          ? fmt::format("nothing is {}; `migrate status` shows where the database is", state)
+          : fmt::format("use `migrate {} {}{}`, or `migrate {} {}` for all of them", verb, spec[0],
+                        available, verb, all);
+  const size_t count = relative_count(spec);
+  return usage_error(
+      fmt::format("cannot {} {} step{}: {} revision{} {} {}", verb, count, plural(count), available,
+                  plural(available), available == 1 ? "is" : "are", state),
+      hint);
+}
+
 }  // namespace
 
 MultipleHeadsError::MultipleHeadsError(const RevisionGraph& graph, std::vector<std::string> heads)
@@ -42,6 +61,16 @@ MultipleHeadsError::MultipleHeadsError(const RevisionGraph& graph, std::vector<s
 
 std::string resolve_revision(const RevisionGraph& graph, const std::string& spec) {
   if (graph.contains(spec)) return spec;
+  // A short prefix is too easily a typo or a number (`stamp 0`) that happens
+  // to match some id.
+  if (spec.size() < k_min_prefix)
+    throw usage_error(
+        fmt::format(
+            "no revision '{}': it is not a whole id, and a prefix needs at least {} characters",
+            spec, k_min_prefix),
+        fmt::format(
+            "give the whole id or its first {} characters or more; `migrate history` lists them",
+            k_min_prefix));
   std::vector<std::string> candidates = graph.matching_prefix(spec);
   if (candidates.size() == 1) return candidates.front();
   if (candidates.empty())
@@ -88,14 +117,16 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, cons
     wanted = {resolve_revision(graph, spec)};
   }
   Plan plan;
-  if (wanted.empty()) return plan;
-  std::vector<bool> needed = graph.closure_up(wanted);
-  for (size_t i = 0; i < needed.size() && plan.size() < limit; ++i) {
+  std::vector<bool> needed = wanted.empty() ? std::vector<bool>() : graph.closure_up(wanted);
+  for (size_t i = 0; i < needed.size(); ++i) {
     if (!needed[i]) continue;
     const std::string& id = graph.order()[i];
     auto found = applied.find(id);
     if (found == applied.end() || found->second == AppliedPhase::in_progress) plan.push_back({id, Phase::expand});
   }
+  if (limit > plan.size() && is_relative(spec))
+    throw too_many_steps(spec, plan.size(), "pending", "head");
+  if (limit < plan.size()) plan.resize(limit);
   return plan;
 }
 
@@ -109,7 +140,9 @@ Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, co
   if (target == "base") {
     undo = applied_in_order;
   } else if (is_relative(target) && target[0] == '-') {
-    size_t count = std::min(relative_count(target), applied_in_order.size());
+    size_t count = relative_count(target);
+    if (count > applied_in_order.size())
+      throw too_many_steps(target, applied_in_order.size(), "applied", "base");
     undo.assign(applied_in_order.end() - static_cast<long>(count), applied_in_order.end());
   } else if (is_relative(target) || target == "head" || target == "heads") {
     throw usage_error(fmt::format("'{}' is an upgrade target", target), "use `migrate upgrade " + target + "`");

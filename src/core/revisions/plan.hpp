@@ -1,5 +1,5 @@
 // Plans: from (graph, what the database has applied, a target) to the ordered
-// steps to run. Targets are full ids, unique prefixes, `head`, `heads`, `base`
+// steps to run. Targets are full ids, unique prefixes (4+ characters), `head`, `heads`, `base`
 // and relative steps `+N` / `-N` as in Alembic.
 #pragma once
 
@@ -33,19 +33,25 @@ class MultipleHeadsError : public Error {
   std::vector<std::string> m_heads;
 };
 
-// A full id or a unique prefix. Throws a usage error for no match, listing the
-// candidates for an ambiguous prefix.
+// A prefix shorter than this is refused, unless it is a whole id.
+constexpr size_t k_min_prefix = 4;
+
+// A full id or a unique prefix of at least k_min_prefix characters. Throws a
+// usage error for no match or a shorter prefix, listing the candidates for an
+// ambiguous prefix.
 std::string resolve_revision(const RevisionGraph& graph, const std::string& spec);
 
 // The latest common ancestors of `ids`, sorted (empty when they share none).
 std::vector<std::string> branch_points(const RevisionGraph& graph, const std::vector<std::string>& ids);
 
 // What `upgrade TARGET` runs: every revision the target needs that is not
-// applied (or is still in progress), parents first. "" means `head`.
+// applied (or is still in progress), parents first. "" means `head`. `+N`
+// runs the next N and is a usage error when fewer are pending.
 Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
 
 // What `downgrade TARGET` runs: every applied revision that is not the target
 // or one of its ancestors, descendants first. Expanded revisions roll back.
+// `-N` undoes the last N applied and is a usage error when fewer are applied.
 Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
 
 // What `contract [TARGET]` runs: expanded revisions (up to the target and its

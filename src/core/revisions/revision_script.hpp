@@ -14,6 +14,19 @@ namespace migrate::core {
 // non-transactional. Throws std::runtime_error when SQL cannot be split.
 std::vector<Step> steps_for(const Revision& revision, Phase phase);
 
+// The index a statement builds concurrently, quoted and qualified as written
+// ("\"app\".\"users_email_key\"", or unqualified when the table is): the name of
+// CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name, or `name_ccnew` for
+// REINDEX INDEX CONCURRENTLY name, the copy it builds. "" for any other
+// statement. A failed build leaves that index INVALID; steps_for sets it as
+// the step's drop_if_invalid_index.
+std::string concurrent_index_of(const std::string& sql);
+
+// A statement that fails, naming the index, when the index `step` builds
+// concurrently is INVALID (a revision must not be recorded with it); "" when
+// the step builds none.
+std::string invalid_index_check(const Step& step);
+
 // True when every step can share one transaction with the state row.
 bool single_transaction(const std::vector<Step>& steps);
 

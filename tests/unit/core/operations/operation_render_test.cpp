@@ -187,11 +187,13 @@ TEST_CASE(
 
 TEST_CASE("render_operations: rename_column keeps both names in sync, then drops the old one") {
   const std::string op = "  - rename_column: {table: users, from: email, to: mail}\n";
-  CHECK(outline(op, Phase::expand) == Strings{"3 add column public.users.mail typed like email",
-                                              "3 create the sync function of public.users",
-                                              "3 create the sync trigger of public.users",
-                                              "3 backfill public.users (mail) [backfill]"});
-  CHECK(sql_of(op, Phase::expand)[0] ==
+  CHECK(outline(op, Phase::expand) ==
+        Strings{"3 refuse to lose what depends on public.users.email [precheck]",
+                "3 add column public.users.mail typed like email",
+                "3 create the sync function of public.users",
+                "3 create the sync trigger of public.users",
+                "3 backfill public.users (mail) [backfill]"});
+  CHECK(sql_of(op, Phase::expand)[1] ==
         "DO $migrate$\n"
         "DECLARE\n"
         "  column_type text := (SELECT pg_catalog.format_type(atttypid, atttypmod) FROM "
@@ -205,11 +207,12 @@ TEST_CASE("render_operations: rename_column keeps both names in sync, then drops
         "'\"public\".\"users\"', '\"mail\"', column_type);\n"
         "END\n"
         "$migrate$");
-  std::string function = sql_of(op, Phase::expand)[1];
+  std::string function = sql_of(op, Phase::expand)[2];
   CHECK_THAT(function, Catch::Contains("SELECT (\"email\") INTO NEW.\"mail\""));
   CHECK_THAT(function, Catch::Contains("SELECT (\"mail\") INTO NEW.\"email\""));
   CHECK(outline(op, Phase::contract) ==
-        Strings{"3 check NOT NULL of public.users.mail (NOT VALID) if the old column had it",
+        Strings{"3 refuse to lose what depends on public.users.email [precheck]",
+                "3 check NOT NULL of public.users.mail (NOT VALID) if the old column had it",
                 "3 validate the check of NOT NULL of public.users.mail [alone]",
                 "3 set NOT NULL of public.users.mail",
                 "3 drop the check of NOT NULL of public.users.mail",
@@ -217,7 +220,7 @@ TEST_CASE("render_operations: rename_column keeps both names in sync, then drops
                 "3 drop the sync trigger of public.users",
                 "3 drop the sync function of public.users", "3 drop column public.users.email"});
   CHECK_THAT(
-      sql_of(op, Phase::contract)[0],
+      sql_of(op, Phase::contract)[1],
       Catch::Contains("attname = 'email' AND attnotnull AND attnum > 0 AND NOT attisdropped)"));
   CHECK(outline(op, Phase::rollback) == Strings{"3 drop the sync trigger of public.users",
                                                 "3 drop the sync function of public.users",
@@ -243,17 +246,19 @@ TEST_CASE(
       "  - alter_column: {table: users, column: score, type: bigint, old_type: integer, nullable: "
       "false}\n";
   CHECK(outline(op, Phase::expand) ==
-        Strings{"3 add column public.users.migrate_new_score",
+        Strings{"3 refuse to lose what depends on public.users.score [precheck]",
+                "3 add column public.users.migrate_new_score",
                 "3 create the sync function of public.users",
                 "3 create the sync trigger of public.users",
                 "3 backfill public.users (migrate_new_score) [backfill]"});
-  CHECK(sql_of(op, Phase::expand)[0] ==
+  CHECK(sql_of(op, Phase::expand)[1] ==
         "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"migrate_new_score\" bigint");
-  auto backfill = *steps_for(revision_of(op), Phase::expand)[3].backfill;
+  auto backfill = *steps_for(revision_of(op), Phase::expand)[4].backfill;
   CHECK(backfill.set_clause == "\"migrate_new_score\" = (CAST(\"score\" AS bigint))");
   CHECK(
       outline(op, Phase::contract) ==
       Strings{
+          "3 refuse to lose what depends on public.users.score [precheck]",
           "3 check NOT NULL of public.users.migrate_new_score (NOT VALID) if the old column had it",
           "3 validate the check of NOT NULL of public.users.migrate_new_score [alone]",
           "3 set NOT NULL of public.users.migrate_new_score",
@@ -273,7 +278,7 @@ TEST_CASE("render_operations: alter_column with a new name and type converts bac
   const std::string op =
       "  - alter_column: {table: users, column: age, name: age_text, type: text, old_type: "
       "integer}\n";
-  std::string function = sql_of(op, Phase::expand)[1];
+  std::string function = sql_of(op, Phase::expand)[2];
   CHECK_THAT(function, Catch::Contains("SELECT (CAST(\"age\" AS text)) INTO NEW.\"age_text\""));
   CHECK_THAT(function, Catch::Contains("SELECT (CAST(\"age_text\" AS integer)) INTO NEW.\"age\""));
   CHECK_THAT(sql_of(op, Phase::down)[0],
@@ -442,7 +447,9 @@ TEST_CASE("render_operations: one trigger per table, whatever the number of oper
   CHECK(outline(ops, Phase::expand) ==
         Strings{"3 add column public.users.first", "4 add column public.users.last",
                 "5 let writers of the new version leave out public.users.name",
-                "6 add column app.orders.total", "7 add column public.users.mail typed like email",
+                "6 add column app.orders.total",
+                "7 refuse to lose what depends on public.users.email [precheck]",
+                "7 add column public.users.mail typed like email",
                 "3 create the sync function of public.users",
                 "3 create the sync trigger of public.users",
                 "3 backfill public.users (first, last, mail) [backfill]",

@@ -86,7 +86,7 @@ TEST_CASE("plan_upgrade: to an id on one branch leaves the other branch alone") 
 
 TEST_CASE("plan_upgrade: to a unique prefix") {
   auto graph = graph_of({{"8fb4c8c111aa", ""}, {"a5d47eb28402", "8fb4c8c111aa"}});
-  CHECK(upgrade(graph, {}, "8f") == Strings{"8fb4c8c111aa:expand"});
+  CHECK(upgrade(graph, {}, "8fb4") == Strings{"8fb4c8c111aa:expand"});
   CHECK(upgrade(graph, {}, "a5d4") == Strings{"8fb4c8c111aa:expand", "a5d47eb28402:expand"});
 }
 
@@ -95,6 +95,25 @@ TEST_CASE("plan_upgrade: +N runs the next N pending revisions") {
   CHECK(upgrade(graph, {}, "+1") == Strings{"a:expand"});
   CHECK(upgrade(graph, {{"a", complete}}, "+2") == Strings{"b:expand", "c:expand"});
   CHECK(upgrade(graph, {{"a", complete}}, "+0") == Strings{});
+  CHECK(upgrade(graph, {{"a", complete}}, "+3") == Strings{"b:expand", "c:expand", "d:expand"});
+}
+
+TEST_CASE("plan_upgrade: +N past the last pending revision is refused, saying how many there are") {
+  auto graph = chain();
+  auto error = error_from([&] { migrate::core::plan_upgrade(graph, {{"a", complete}}, "+1000"); });
+  CHECK(error.code() == ExitCode::usage);
+  CHECK(std::string(error.what()) == "cannot upgrade 1000 steps: 3 revisions are pending");
+  CHECK(error.hint() == "use `migrate upgrade +3`, or `migrate upgrade head` for all of them");
+  auto one = error_from([&] {
+    migrate::core::plan_upgrade(graph, {{"a", complete}, {"b", complete}, {"c", complete}}, "+2");
+  });
+  CHECK(std::string(one.what()) == "cannot upgrade 2 steps: 1 revision is pending");
+  auto none = error_from([&] {
+    migrate::core::plan_upgrade(
+        graph, {{"a", complete}, {"b", complete}, {"c", complete}, {"d", complete}}, "+1");
+  });
+  CHECK(std::string(none.what()) == "cannot upgrade 1 step: 0 revisions are pending");
+  CHECK(none.hint() == "nothing is pending; `migrate status` shows where the database is");
 }
 
 TEST_CASE("plan_upgrade: head with two heads is refused with exit code 4") {
@@ -163,19 +182,39 @@ TEST_CASE("plan_upgrade: downgrade targets are usage errors") {
 }
 
 TEST_CASE("resolve_revision: an ambiguous prefix lists the candidates") {
-  auto graph = graph_of({{"8fb4", ""}, {"8fa1", "8fb4"}, {"77aa", "8fa1"}});
-  auto error = error_from([&] { migrate::core::plan_upgrade(graph, {}, "8f"); });
+  auto graph = graph_of({{"8fb4aa", ""}, {"8fb4a1", "8fb4aa"}, {"77aa00", "8fb4a1"}});
+  auto error = error_from([&] { migrate::core::plan_upgrade(graph, {}, "8fb4"); });
   CHECK(error.code() == ExitCode::usage);
-  CHECK(std::string(error.what()) == "revision prefix '8f' is ambiguous: 8fa1, 8fb4");
+  CHECK(std::string(error.what()) == "revision prefix '8fb4' is ambiguous: 8fb4a1, 8fb4aa");
   CHECK(error.hint() == "give more characters of the id");
 }
 
 TEST_CASE("resolve_revision: an unknown revision is a usage error") {
   auto graph = chain();
-  auto error = error_from([&] { migrate::core::resolve_revision(graph, "zz"); });
+  auto error = error_from([&] { migrate::core::resolve_revision(graph, "zzzz"); });
   CHECK(error.code() == ExitCode::usage);
-  CHECK(std::string(error.what()) == "no revision 'zz' in the migration files");
+  CHECK(std::string(error.what()) == "no revision 'zzzz' in the migration files");
   CHECK(error.hint() == "run `migrate history` to list revisions");
+}
+
+TEST_CASE(
+    "resolve_revision: a prefix shorter than 4 characters is refused, even when one id matches") {
+  auto graph = graph_of({{"0a1b2c3d4e5f", ""}, {"8fb4c8c111aa", "0a1b2c3d4e5f"}});
+  for (std::string spec : {"0", "0a", "0a1"}) {
+    auto error = error_from([&] { migrate::core::resolve_revision(graph, spec); });
+    CHECK(error.code() == ExitCode::usage);
+    CHECK(std::string(error.what()) ==
+          "no revision '" + spec +
+              "': it is not a whole id, and a prefix needs at least 4 characters");
+    CHECK(error.hint() ==
+          "give the whole id or its first 4 characters or more; `migrate history` lists them");
+  }
+  CHECK(migrate::core::resolve_revision(graph, "0a1b") == "0a1b2c3d4e5f");
+  CHECK(error_from([&] { migrate::core::plan_stamp(graph, {}, "0"); }).code() == ExitCode::usage);
+}
+
+TEST_CASE("resolve_revision: a whole id shorter than 4 characters is found") {
+  CHECK(migrate::core::resolve_revision(chain(), "b") == "b");
 }
 
 TEST_CASE("resolve_revision: a full id wins over a longer id it prefixes") {
@@ -218,6 +257,20 @@ TEST_CASE("plan_downgrade: -N undoes the last N applied revisions") {
   CHECK(downgrade(graph, applied, "-1") == Strings{"c:down"});
   CHECK(downgrade(graph, applied, "-2") == Strings{"c:down", "b:down"});
   CHECK(downgrade(graph, applied, "-0") == Strings{});
+  CHECK(downgrade(graph, applied, "-3") == Strings{"c:down", "b:down", "a:down"});
+}
+
+TEST_CASE(
+    "plan_downgrade: -N past the first applied revision is refused, saying how many there are") {
+  auto graph = chain();
+  AppliedPhases applied = {{"a", complete}, {"b", complete}, {"c", complete}};
+  auto error = error_from([&] { migrate::core::plan_downgrade(graph, applied, "-10"); });
+  CHECK(error.code() == ExitCode::usage);
+  CHECK(std::string(error.what()) == "cannot downgrade 10 steps: 3 revisions are applied");
+  CHECK(error.hint() == "use `migrate downgrade -3`, or `migrate downgrade base` for all of them");
+  auto none = error_from([&] { migrate::core::plan_downgrade(graph, {}, "-1"); });
+  CHECK(std::string(none.what()) == "cannot downgrade 1 step: 0 revisions are applied");
+  CHECK(none.hint() == "nothing is applied; `migrate status` shows where the database is");
 }
 
 TEST_CASE("plan_downgrade: base undoes everything applied") {
@@ -245,7 +298,7 @@ TEST_CASE("plan_downgrade: only applied revisions are undone") {
 
 TEST_CASE("plan_downgrade: a prefix target is resolved") {
   auto graph = graph_of({{"8fb4c8c111aa", ""}, {"a5d47eb28402", "8fb4c8c111aa"}});
-  CHECK(downgrade(graph, {{"8fb4c8c111aa", complete}, {"a5d47eb28402", complete}}, "8fb") ==
+  CHECK(downgrade(graph, {{"8fb4c8c111aa", complete}, {"a5d47eb28402", complete}}, "8fb4") ==
         Strings{"a5d47eb28402:down"});
 }
 

@@ -97,3 +97,52 @@ TEST_CASE("single_transaction: false once any step runs alone or is a backfill")
   backfill.kind = Step::Kind::backfill;
   CHECK_FALSE(migrate::core::single_transaction({backfill}));
 }
+
+TEST_CASE("concurrent_index_of: the index a concurrent build leaves INVALID when it fails") {
+  using migrate::core::concurrent_index_of;
+  CHECK(concurrent_index_of(
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email)") ==
+        "\"users_email_key\"");
+  CHECK(concurrent_index_of("create index concurrently \"Idx\" on app.users (lower(email))") ==
+        "\"app\".\"Idx\"");
+  CHECK(concurrent_index_of("REINDEX INDEX CONCURRENTLY app.users_email_key") ==
+        "\"app\".\"users_email_key_ccnew\"");
+  CHECK(concurrent_index_of("REINDEX (CONCURRENTLY) INDEX users_email_key") ==
+        "\"users_email_key_ccnew\"");
+  // Nothing to drop: not concurrent, no name to find it by, or not an index build.
+  CHECK(concurrent_index_of("CREATE INDEX users_email_idx ON users (email)").empty());
+  CHECK(concurrent_index_of("CREATE INDEX CONCURRENTLY ON users (email)").empty());
+  CHECK(concurrent_index_of("REINDEX INDEX users_email_key").empty());
+  CHECK(concurrent_index_of("REINDEX TABLE CONCURRENTLY users").empty());
+  CHECK(concurrent_index_of("DROP INDEX CONCURRENTLY users_email_key").empty());
+  CHECK(concurrent_index_of("not sql at all").empty());
+}
+
+TEST_CASE(
+    "steps_for: a transaction-off SQL revision drops an INVALID index before building it again") {
+  auto revision =
+      *parse("m/a.sql",
+             "-- migrate:revision a\n"
+             "-- migrate:transaction off\n"
+             "-- migrate:up\n"
+             "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);\n"
+             "UPDATE users SET email = lower(email);\n")
+           .revision;
+  auto steps = steps_for(revision, Phase::expand);
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].drop_if_invalid_index == "\"users_email_key\"");
+  CHECK(steps[1].drop_if_invalid_index.empty());
+}
+
+TEST_CASE("invalid_index_check: fails naming the index the step builds, when it is INVALID") {
+  Step step;
+  CHECK(migrate::core::invalid_index_check(step).empty());
+  step.drop_if_invalid_index = "\"app\".\"users_email_key\"";
+  CHECK(migrate::core::invalid_index_check(step) ==
+        "DO $migrate$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+        "to_regclass('\"app\".\"users_email_key\"') AND NOT indisvalid) THEN RAISE EXCEPTION USING "
+        "MESSAGE = "
+        "pg_catalog.format('index %s is INVALID: its concurrent build did not finish, so it "
+        "enforces nothing', "
+        "'\"app\".\"users_email_key\"'); END IF; END $migrate$");
+}
