@@ -28,6 +28,8 @@ void add_lock_options(CLI::App* command, RunOptions& run) {
       ->capture_default_str();
   command->add_flag("--ignore-unknown", run.ignore_unknown,
                     "Proceed although the database holds revisions the files do not know (recorded; emergencies only)");
+  command->add_flag("--allow-existing-schema", run.allow_existing_schema,
+                    "Run on a database that holds tables or another tool's history but no migrate state (recorded)");
   command->add_flag("--sql", run.sql, "Print the SQL that would run, touching nothing");
 }
 
@@ -71,7 +73,8 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   m_app.fallthrough();
   m_app.footer(
       "Exit codes: 0 success, 1 runtime failure, 2 usage or invalid files, 3 unknown revisions in the database,\n"
-      "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error, 130 interrupted.\n"
+      "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error,\n"
+      "8 a schema or another tool's history migrate did not write (adopt it: import, stamp), 130 interrupted.\n"
       "Docs: docs/ in the source tree, or `man migrate`.");
   m_app.add_option("--dir", o.global.dir, "Migrations directory (default: migrations, or dir in migrate.yaml)");
   m_app.add_option("--database-url", o.global.database_url,

@@ -22,6 +22,8 @@ struct RunOptions {
   std::string batch_pause = "0";
   std::string source;
   bool ignore_unknown = false;
+  // Run on a database that holds tables or another tool's state but no migrate state.
+  bool allow_existing_schema = false;
   bool sql = false;  // print the SQL instead of running it
   // An interrupted non-transactional statement: run it again, or take it as done.
   bool resume = false;

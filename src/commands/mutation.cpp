@@ -37,7 +37,7 @@ engine::ExecutionOptions execution_options(const cli::Context& context, const Ru
 }
 
 Mutation::Mutation(cli::Context& context, const RunOptions& options, const core::RevisionGraph& graph,
-                   const std::vector<std::string>& accepted, ChangedFiles others)
+                   const std::vector<std::string>& accepted, ChangedFiles others, ExistingSchema existing)
     : m_context(context), m_options(options), m_graph(graph), m_execution(execution_options(context, options)) {
   auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
   if (options.sql) {
@@ -56,6 +56,8 @@ Mutation::Mutation(cli::Context& context, const RunOptions& options, const core:
     m_lock = std::make_unique<engine::MigrationLock>(*m_database, context.reporter(), lock_options);
   }
   m_applied = m_database->read_applied();
+  // Before anything is created, not even the state schema.
+  if (m_applied.empty()) check_adoption(existing);
   m_status = core::compute_status(graph, m_applied);
 
   if (!m_status.unknown.empty()) {
@@ -72,6 +74,20 @@ Mutation::Mutation(cli::Context& context, const RunOptions& options, const core:
   for (const auto& id : m_status.changed)
     if (std::find(accepted.begin(), accepted.end(), id) == accepted.end()) refused.push_back(id);
   if (others == ChangedFiles::refuse && !refused.empty()) throw core::ChangedFilesError(graph, m_applied, refused);
+}
+
+void Mutation::check_adoption(ExistingSchema existing) {
+  m_foreign = m_database->foreign_state();
+  if (!core::needs_adoption(m_foreign)) return;
+  std::string found = core::describe_foreign_state(m_foreign);
+  if (existing == ExistingSchema::adopt) {
+    m_adoption_note = "adopted a database that held " + found;
+    return;
+  }
+  if (!m_options.allow_existing_schema) throw core::UnadoptedDatabaseError(m_foreign);
+  m_adoption_note = "run with --allow-existing-schema on a database that held " + found;
+  m_context.reporter().warning("--allow-existing-schema: proceeding although the database holds " + found +
+                               " (recorded)");
 }
 
 void Mutation::check(const core::Plan& plan) {
@@ -112,6 +128,11 @@ void Mutation::check(const core::Plan& plan) {
 void Mutation::prepare_state() {
   m_database->ensure_state();
   m_database->write_holder(m_holder);
+  if (!m_adoption_note.empty()) {
+    const char* kind = m_options.allow_existing_schema ? "allow-existing-schema" : "adopt";
+    m_database->run({{m_context.state_sql().event(kind, "", m_adoption_note)}, true});
+    m_adoption_note.clear();
+  }
 }
 
 void Mutation::run(const core::Plan& plan) {

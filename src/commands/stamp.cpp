@@ -16,8 +16,10 @@ int run_stamp(cli::Context& context, const StampOptions& options) {
                       "e.g. `migrate stamp head` to mark every revision applied without running it");
   // Accepting new content runs nothing; recording revisions as applied must
   // not happen over changed files, as for any other command.
+  // Stamping is how an existing schema is adopted: it is not refused for one.
   Mutation mutation(context, options.run, graph, accepted,
-                    options.target.empty() ? Mutation::ChangedFiles::allow : Mutation::ChangedFiles::refuse);
+                    options.target.empty() ? Mutation::ChangedFiles::allow : Mutation::ChangedFiles::refuse,
+                    Mutation::ExistingSchema::adopt);
   const auto& state = context.state_sql();
   const std::string& version = mutation.execution().tool_version;
   engine::Batch batch;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/importers/foreign_state.hpp"
 #include "core/revisions/applied_revision.hpp"
 #include "core/error.hpp"
 
@@ -87,6 +88,9 @@ class Database {
   virtual bool state_needs_layout() = 0;
   // Creates the state schema or brings its layout up to date.
   virtual void ensure_state() = 0;
+  // Whether migrate's state exists, other tools' state tables (with their
+  // newest version) and tables outside system schemas and migrate's own.
+  virtual core::ForeignState foreign_state() = 0;
 
   // --- the migration lock ---------------------------------------------------
   virtual bool try_lock() = 0;

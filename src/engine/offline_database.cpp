@@ -22,6 +22,10 @@ void OfflineDatabase::ensure_state() {
   if (state_needs_layout()) run({m_layout_sql, true});
 }
 
+core::ForeignState OfflineDatabase::foreign_state() {
+  return m_reads ? m_reads->foreign_state() : core::ForeignState{};
+}
+
 std::vector<Database::Row> OfflineDatabase::run(const Batch& batch) {
   if (batch.transactional) m_out << "BEGIN;\n";
   for (const auto& statement : batch.statements) {

@@ -19,6 +19,7 @@ class OfflineDatabase : public Database {
   std::string read_content(const std::string& id) override;
   bool state_needs_layout() override;
   void ensure_state() override;
+  core::ForeignState foreign_state() override;
   bool try_lock() override { return true; }
   void unlock() override {}
   std::optional<LockHolder> lock_holder() override { return std::nullopt; }

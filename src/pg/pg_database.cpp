@@ -11,6 +11,7 @@
 #include "core/sql/sql_text.hpp"
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
+#include "pg/foreign_state_query.hpp"
 
 namespace migrate::pg {
 
@@ -207,6 +208,8 @@ bool PgDatabase::state_needs_layout() {
 void PgDatabase::ensure_state() {
   if (state_needs_layout()) run({m_impl->state.ensure_layout(), true});
 }
+
+core::ForeignState PgDatabase::foreign_state() { return read_foreign_state(*this, m_impl->state); }
 
 bool PgDatabase::try_lock() {
   auto result = m_impl->exec(fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key));

@@ -24,6 +24,7 @@ class PgDatabase : public engine::Database {
   std::string read_content(const std::string& id) override;
   bool state_needs_layout() override;
   void ensure_state() override;
+  core::ForeignState foreign_state() override;
 
   bool try_lock() override;
   void unlock() override;
