@@ -13,6 +13,7 @@ struct App::Options {
   DowngradeOptions downgrade;
   ContractOptions contract;
   StampOptions stamp;
+  ImportOptions import;
   NewOptions new_revision;
   ShowOptions show;
   ResolveBranchOptions resolve;
@@ -119,11 +120,19 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
 
   auto* stamp = m_app.add_subcommand("stamp", "Record revisions as applied (or not) without running them");
   stamp->add_option("target", o.stamp.target, "head, heads, base, or a revision id or prefix");
+  stamp->add_option("--from-state", o.stamp.from_state,
+                    "Record what this tool's state table says is applied (dbmate, golang-migrate, diesel, flyway, "
+                    "sqitch, alembic), after `migrate import`");
   stamp->add_option("--update-checksum", o.stamp.update_checksum,
                     "Accept the changed file of this applied revision (recorded); repeat for several");
   add_lock_options(stamp, o.stamp.run);
   add_source_option(stamp, o.stamp.run);
   bind(stamp, "stamp", [&o](Context& c) { return run_stamp(c, o.stamp); });
+
+  auto* import = m_app.add_subcommand("import", "Write revision files from another tool's migrations");
+  import->add_option("--from", o.import.from, "dbmate, golang-migrate, diesel, flyway, sqitch or alembic")->required();
+  import->add_option("source", o.import.source, "The other tool's migrations directory")->required();
+  bind(import, "import", [&o](Context& c) { return run_import(c, o.import); });
 
   auto* status = m_app.add_subcommand("status", "Where the database is: applied, pending, unknown, changed, lock");
   bind(status, "status", [](Context& c) { return run_status(c); });

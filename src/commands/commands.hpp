@@ -44,8 +44,13 @@ struct ContractOptions {
 };
 struct StampOptions {
   std::string target;
+  std::string from_state;  // record what this tool's state table says is applied
   std::vector<std::string> update_checksum;  // revisions whose new file content is accepted
   RunOptions run;
+};
+struct ImportOptions {
+  std::string from;    // the tool: dbmate, golang-migrate, diesel, flyway, sqitch, alembic
+  std::string source;  // its migrations directory
 };
 struct NewOptions {
   std::string message;
@@ -79,5 +84,6 @@ int run_resolve_branch(cli::Context& context, const ResolveBranchOptions& option
 int run_lock_status(cli::Context& context);
 int run_lock_clear(cli::Context& context, const LockClearOptions& options);
 int run_lint(cli::Context& context);
+int run_import(cli::Context& context, const ImportOptions& options);
 
 }  // namespace migrate::commands

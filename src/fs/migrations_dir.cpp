@@ -25,7 +25,7 @@ namespace stdfs = std::filesystem;
 
 // The whole file, with one read where the size allows (thousands of small
 // files: streams cost more than the reading).
-static std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(ExitCode::usage, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string text;
