@@ -76,6 +76,7 @@ int run_upgrade(cli::Context& context, const UpgradeOptions& options);
 int run_downgrade(cli::Context& context, const DowngradeOptions& options);
 int run_contract(cli::Context& context, const ContractOptions& options);
 int run_stamp(cli::Context& context, const StampOptions& options);
+int run_stamp_from_state(cli::Context& context, const StampOptions& options);
 int run_status(cli::Context& context);
 int run_history(cli::Context& context);
 int run_heads(cli::Context& context);

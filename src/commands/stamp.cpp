@@ -8,6 +8,7 @@
 namespace migrate::commands {
 
 int run_stamp(cli::Context& context, const StampOptions& options) {
+  if (!options.from_state.empty()) return run_stamp_from_state(context, options);
   core::RevisionGraph graph = context.load_graph();
   std::vector<std::string> accepted;
   for (const auto& spec : options.update_checksum) accepted.push_back(core::resolve_revision(graph, spec));

@@ -10,9 +10,9 @@ namespace migrate::core {
 namespace {
 
 std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r");
+  size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
 // The quoted strings of a Python value: None, 'a', ("a", "b"), ['a'].

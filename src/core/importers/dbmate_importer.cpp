@@ -64,7 +64,7 @@ ImportedHistory import_dbmate(const std::vector<SourceFile>& files) {
       std::string line = file.content.substr(pos, next - pos);
       ++line_number;
       pos = next;
-      auto marker = marker_of(line);
+      auto marker = marker_of(line.substr(0, line.find('\n')));
       if (marker && (marker->section == "up" || marker->section == "down")) {
         bool up = marker->section == "up";
         if ((up && has_up) || (!up && has_down))
