@@ -24,9 +24,16 @@ int run_stamp_from_state(cli::Context& context, const StampOptions& options) {
   Mutation mutation(context, options.run, graph, {}, Mutation::ChangedFiles::refuse, Mutation::ExistingSchema::adopt);
   engine::Database& database = mutation.database();
   std::string table = core::state_table_of(*tool);
-  std::string relation;
-  auto found = database.query(fmt::format("SELECT to_regclass({})::text", core::quote_literal(table)));
-  if (!found.empty() && found[0][0]) relation = *found[0][0];
+  // Quoted for the query, and as people read it for messages.
+  std::string relation, shown;
+  auto found = database.query(fmt::format(
+      "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname || '.' || c.relname FROM pg_class c "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass({})",
+      core::quote_literal(table)));
+  if (!found.empty()) {
+    relation = found[0][0].value_or("");
+    shown = found[0][1].value_or("");
+  }
   if (relation.empty())
     throw Error(ExitCode::unadopted_database,
                 fmt::format("the database has no {} state table ({})", core::to_string(*tool), table),
@@ -34,11 +41,11 @@ int run_stamp_from_state(cli::Context& context, const StampOptions& options) {
   std::vector<core::ToolStateRow> rows;
   for (const auto& row : database.query(core::state_rows_sql(*tool, relation)))
     rows.push_back({row[0].value_or(""), row[1].value_or("f") == "t", row[2].value_or("")});
-  std::vector<std::string> applied = core::applied_from_state(*tool, rows, graph, relation);
+  std::vector<std::string> applied = core::applied_from_state(*tool, rows, graph, shown);
 
   const auto& state = context.state_sql();
   const std::string& version = mutation.execution().tool_version;
-  std::string note = fmt::format("recorded by `migrate stamp --from-state {}` from {}", options.from_state, relation);
+  std::string note = fmt::format("recorded by `migrate stamp --from-state {}` from {}", options.from_state, shown);
   engine::Batch batch;
   std::vector<std::string> recorded;
   for (const auto& id : applied) {
@@ -53,14 +60,14 @@ int run_stamp_from_state(cli::Context& context, const StampOptions& options) {
     database.run(batch);
   }
   if (context.json()) {
-    context.out() << nlohmann::json{{"command", "stamp"}, {"from_state", options.from_state}, {"table", relation},
+    context.out() << nlohmann::json{{"command", "stamp"}, {"from_state", options.from_state}, {"table", shown},
                                     {"recorded", recorded}}
                          .dump(2)
                   << '\n';
     return 0;
   }
   context.out() << fmt::format("Stamped from {}'s {}: recorded {} revision{}, {} already recorded.\n",
-                               options.from_state, relation, recorded.size(), recorded.size() == 1 ? "" : "s",
+                               options.from_state, shown, recorded.size(), recorded.size() == 1 ? "" : "s",
                                applied.size() - recorded.size());
   return 0;
 }

@@ -144,7 +144,107 @@ flyway_history() { round_trip flyway flyway/sql 11 --exclude-table=public.flyway
 sqitch_history() { needs sqitch || return 0; round_trip sqitch sqitch 11 --exclude-schema=sqitch; }
 alembic_history() { needs alembic || return 0; round_trip alembic alembic 11 --exclude-table=public.alembic_version; }
 
-for name in dbmate_history golang_migrate_history diesel_history flyway_history sqitch_history alembic_history; do
+# refused_stamp TOOL SRC SETUP_SQL ERROR HINT: the tool's database, changed
+# by SETUP_SQL, is refused by `stamp --from-state` with exit 8, and is
+# byte-identical afterwards.
+refused_stamp() {
+  local tool=$1 src=$2 setup=$3 error=$4 hint=$5 url before
+  cd "$(scratch_dir)" || exit 1
+  url=$(new_db)
+  "apply_${tool//-/_}" "$url"
+  psql_db "$url" "$setup"
+  run_migrate import --from "$tool" "$FIX/$src"
+  assert_rc 0
+  before=$(database_dump "$url")
+  run_migrate --database-url "$url" stamp --from-state "$tool"
+  assert_rc 8
+  assert_eq "migrate: error: $error"$'\n'"hint: nothing was recorded; $hint" "$ERR" "stamp --from-state $tool refuses"
+  assert_eq "$before" "$(database_dump "$url")" "the refused stamp changed the database"
+}
+
+diesel_out_of_order() {
+  refused_stamp diesel diesel/migrations \
+    "DELETE FROM __diesel_schema_migrations WHERE version IN ('20240105120000', '20240107120000')" \
+    "diesel in public.__diesel_schema_migrations applied versions out of order: 20240105120000, 20240107120000 are not applied, but later versions are" \
+    "apply them with diesel first, so the applied set is a prefix of the history"
+}
+
+flyway_out_of_order() {
+  refused_stamp flyway flyway/sql "DELETE FROM flyway_schema_history WHERE version = '1.4'" \
+    "flyway in public.flyway_schema_history applied versions out of order: 1.4 is not applied, but later versions are" \
+    "apply it with flyway first, so the applied set is a prefix of the history"
+}
+
+flyway_failed() {
+  refused_stamp flyway flyway/sql "UPDATE flyway_schema_history SET success = false WHERE version = '1.10'" \
+    "flyway records version 1.10 in public.flyway_schema_history as failed" \
+    "fix the schema by hand and clear that record with flyway first"
+}
+
+golang_migrate_dirty() {
+  refused_stamp golang-migrate golang-migrate "UPDATE schema_migrations SET dirty = true" \
+    "golang-migrate records version 11 in public.schema_migrations as dirty (it failed half-way)" \
+    "fix the schema by hand and clear that record with golang-migrate first"
+}
+
+unknown_version() {
+  refused_stamp diesel diesel/migrations "INSERT INTO __diesel_schema_migrations (version) VALUES ('20991231000000')" \
+    "diesel in public.__diesel_schema_migrations records version 20991231000000 that the migration files do not hold" \
+    "import the diesel history these versions come from (\`migrate import --from diesel\`)"
+}
+
+no_state_table() {
+  local url before
+  cd "$(scratch_dir)" || exit 1
+  url=$(new_db)
+  apply_golang_migrate "$url"
+  run_migrate import --from golang-migrate "$FIX/golang-migrate"
+  before=$(database_dump "$url")
+  run_migrate --database-url "$url" stamp --from-state diesel
+  assert_rc 8
+  assert_eq "migrate: error: the database has no diesel state table (__diesel_schema_migrations)"$'\n'"hint: nothing was recorded; connect to the database that tool migrated, or check search_path" \
+    "$ERR" "stamp --from-state names the missing table"
+  assert_eq "$before" "$(database_dump "$url")" "the refused stamp changed the database"
+}
+
+k_import_hint="hint: nothing was written; these files cannot be imported as they are: change them in the source history, or leave them out and write their revisions by hand"
+
+import_refusals() {
+  cd "$(scratch_dir)" || exit 1
+  run_migrate import --from goose "$FIX/golang-migrate"
+  assert_rc 2
+  assert_eq "migrate: error: cannot import from 'goose'"$'\n'"hint: --from takes one of: dbmate, golang-migrate, diesel, flyway, sqitch, alembic" "$ERR"
+  run_migrate import --from dbmate nowhere
+  assert_rc 2
+  assert_eq "migrate: error: 'nowhere' is not a directory"$'\n'"hint: give the directory that holds the other tool's migrations" "$ERR"
+
+  mkdir gm && cp "$FIX"/golang-migrate/* gm/ && printf 'package main\n' >gm/000012_backfill.up.go
+  run_migrate import --from golang-migrate gm
+  assert_rc 2
+  assert_eq "migrate: error: 000012_backfill.up.go: only SQL migrations can be imported, not .go files"$'\n'"$k_import_hint" "$ERR"
+  [[ ! -e migrations ]] || fail "a refused import wrote files"
+
+  mkdir -p al && cp -r "$FIX"/alembic/. al/
+  printf '"""backfill"""\nfrom alembic import op\nrevision = "ffff00000001"\ndown_revision = "1a2b3c00aaaa"\n\ndef upgrade():\n    rows = op.get_bind().execute("SELECT id FROM users")\n' \
+    >al/alembic_env/versions/ffff00000001_backfill.py
+  run_migrate import --from alembic al
+  assert_rc 2
+  assert_eq "migrate: error: alembic_env/versions/ffff00000001_backfill.py:7: the migration reads from the database (get_bind(): Alembic's offline mode cannot show what it runs; write its SQL by hand"$'\n'"$k_import_hint" "$ERR"
+  rm al/alembic_env/versions/ffff00000001_backfill.py
+  PATH=/nonexistent run_migrate import --from alembic al
+  assert_rc 2
+  assert_err_contains "migrate: error: importing from Alembic needs Alembic itself, which is not installed"
+
+  run_migrate import --from dbmate "$FIX/dbmate/db/migrations"
+  assert_rc 0
+  run_migrate import --from dbmate "$FIX/dbmate/db/migrations"
+  assert_rc 2
+  assert_eq "migrate: error: migrations already holds revision files"$'\n'"hint: import into an empty directory (--dir), so the imported history is the whole graph" "$ERR"
+}
+
+for name in dbmate_history golang_migrate_history diesel_history flyway_history sqitch_history alembic_history \
+  diesel_out_of_order flyway_out_of_order flyway_failed golang_migrate_dirty unknown_version no_state_table \
+  import_refusals; do
   section "$name" "$name"
 done
 finish_sections

@@ -93,7 +93,10 @@ void ImportProblems::add(std::string path, int line, std::string message) {
 }
 
 void ImportProblems::throw_if_any() const {
-  if (!m_problems.empty()) throw InvalidFilesError(m_problems);
+  if (!m_problems.empty())
+    throw Error(ExitCode::usage, InvalidFilesError(m_problems).what(),
+                "nothing was written; these files cannot be imported as they are: change them in the source "
+                "history, or leave them out and write their revisions by hand");
 }
 
 void ImportProblems::check_no_markers(const std::string& path, const std::string& text, int first_line) {

@@ -42,12 +42,12 @@ struct ImportedHistory {
 std::string render_imported(const ImportedRevision& revision, ImportTool tool);
 
 // Problems that make a history impossible to import faithfully, collected
-// per file as the loader does; thrown as InvalidFilesError (exit 2).
+// per file as the loader does; thrown together (exit 2).
 class ImportProblems {
  public:
   void add(std::string path, int line, std::string message);
   bool empty() const { return m_problems.empty(); }
-  // Throws InvalidFilesError when any problem was added.
+  // Throws Error(usage) listing every problem as InvalidFilesError does, when any was added.
   void throw_if_any() const;
   // Refuses a line of `text` that migrate would read as its own marker.
   void check_no_markers(const std::string& path, const std::string& text, int first_line = 1);
@@ -71,7 +71,7 @@ std::vector<const SourceFile*> files_under(const std::vector<SourceFile>& files,
 void link_as_chain(std::vector<ImportedRevision>& revisions);
 
 // The history of any tool but Alembic (whose SQL comes from Alembic itself).
-// Throws InvalidFilesError naming each file that cannot be imported faithfully.
+// Throws Error(usage) naming each file that cannot be imported faithfully.
 ImportedHistory import_history(ImportTool tool, const std::vector<SourceFile>& files);
 // The revision files, named `<dir>/<id>_<message words>.sql`.
 std::vector<SourceFile> render_history(const ImportedHistory& history, ImportTool tool, const std::string& dir);
