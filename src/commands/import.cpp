@@ -1,8 +1,8 @@
 // import: another tool's migrations written as migrate revision files, ids
 // kept as the tool's versions so `stamp --from-state` can adopt its database.
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
@@ -18,7 +18,8 @@ namespace migrate::commands {
 namespace {
 
 // The graph from versions/*.py, the SQL from Alembic's offline mode.
-core::ImportedHistory import_alembic(const std::string& source, const std::vector<core::SourceFile>& files) {
+core::ImportedHistory import_alembic(const std::string& source,
+                                     const std::vector<core::SourceFile>& files) {
   core::ImportedHistory history = core::alembic_graph(files);
   if (history.revisions.empty()) return history;
   std::string upgrade = fs::alembic_offline_sql(source, "upgrade", "heads");
@@ -35,16 +36,19 @@ int run_import(cli::Context& context, const ImportOptions& options) {
     throw usage_error(fmt::format("cannot import from '{}'", options.from),
                       "--from takes one of: " + core::import_tool_names());
   std::error_code error;
-  if (std::filesystem::is_directory(context.dir(), error) && !fs::read_migrations(context.dir()).empty())
-    throw usage_error(fmt::format("{} already holds revision files", context.dir()),
-                      "import into an empty directory (--dir), so the imported history is the whole graph");
+  if (std::filesystem::is_directory(context.dir(), error) &&
+      !fs::read_migrations(context.dir()).empty())
+    throw usage_error(
+        fmt::format("{} already holds revision files", context.dir()),
+        "import into an empty directory (--dir), so the imported history is the whole graph");
   std::vector<core::SourceFile> sources = fs::read_source_tree(options.source);
   core::ImportedHistory history = *tool == core::ImportTool::alembic
                                       ? import_alembic(options.source, sources)
                                       : core::import_history(*tool, sources);
   if (history.revisions.empty())
-    throw usage_error(fmt::format("no {} migrations found in {}", core::to_string(*tool), options.source),
-                      "give the directory that holds them");
+    throw usage_error(
+        fmt::format("no {} migrations found in {}", core::to_string(*tool), options.source),
+        "give the directory that holds them");
   std::vector<core::SourceFile> files = core::render_history(history, *tool, context.dir());
   // Every file is checked as the loader will read it before any is written.
   core::load_revisions(files);
@@ -55,17 +59,20 @@ int run_import(cli::Context& context, const ImportOptions& options) {
   }
   for (const auto& note : history.notes) context.reporter().warning(note);
   if (context.json()) {
-    context.out() << nlohmann::json{{"command", "import"}, {"from", options.from}, {"written", written},
+    context.out() << nlohmann::json{{"command", "import"},
+                                    {"from", options.from},
+                                    {"written", written},
                                     {"left_out", history.notes}}
                          .dump(2)
                   << '\n';
     return 0;
   }
   for (const auto& path : written) context.out() << path << '\n';
-  context.reporter().info(fmt::format("imported {} {} migration{} into {}; next: `migrate stamp --from-state {}` on "
-                                      "a database {} built",
-                                      written.size(), core::to_string(*tool), written.size() == 1 ? "" : "s",
-                                      context.dir(), core::to_string(*tool), core::to_string(*tool)));
+  context.reporter().info(
+      fmt::format("imported {} {} migration{} into {}; next: `migrate stamp --from-state {}` on "
+                  "a database {} built",
+                  written.size(), core::to_string(*tool), written.size() == 1 ? "" : "s",
+                  context.dir(), core::to_string(*tool), core::to_string(*tool)));
   return 0;
 }
 

@@ -1,13 +1,12 @@
 #include "fs/alembic_offline.hpp"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "fs/migrations_dir.hpp"
@@ -24,16 +23,20 @@ std::string shell_quoted(const std::string& text) {
 
 }  // namespace
 
-std::string alembic_offline_sql(const std::string& dir, const std::string& command, const std::string& range) {
+std::string alembic_offline_sql(const std::string& dir, const std::string& command,
+                                const std::string& range) {
   if (std::system("command -v alembic >/dev/null 2>&1") != 0)
-    throw usage_error("importing from Alembic needs Alembic itself, which is not installed",
-                      "install it (`apt-get install alembic` or `pip install alembic`), with your env.py's "
-                      "dependencies; migrate reads each revision's SQL from `alembic upgrade --sql`");
+    throw usage_error(
+        "importing from Alembic needs Alembic itself, which is not installed",
+        "install it (`apt-get install alembic` or `pip install alembic`), with your env.py's "
+        "dependencies; migrate reads each revision's SQL from `alembic upgrade --sql`");
   if (!std::filesystem::exists(std::filesystem::path(dir) / "alembic.ini"))
-    throw usage_error(fmt::format("{} holds no alembic.ini", dir), "give the directory you run `alembic` in");
+    throw usage_error(fmt::format("{} holds no alembic.ini", dir),
+                      "give the directory you run `alembic` in");
   char errors[] = "/tmp/migrate-alembic.XXXXXX";
   int fd = ::mkstemp(errors);
-  if (fd < 0) throw Error(ExitCode::runtime, "cannot create a temporary file for Alembic's messages");
+  if (fd < 0)
+    throw Error(ExitCode::runtime, "cannot create a temporary file for Alembic's messages");
   ::close(fd);
   std::string line = fmt::format("cd {} && alembic {} {} --sql 2>{}", shell_quoted(dir), command,
                                  shell_quoted(range), shell_quoted(errors));
@@ -52,7 +55,8 @@ std::string alembic_offline_sql(const std::string& dir, const std::string& comma
     throw Error(ExitCode::runtime,
                 fmt::format("`alembic {} {} --sql` failed in {}: {}", command, range, dir,
                             last == std::string::npos ? messages : messages.substr(last + 1)),
-                "run it yourself to see Alembic's whole message; offline mode needs env.py to support --sql");
+                "run it yourself to see Alembic's whole message; offline mode needs env.py to "
+                "support --sql");
   }
   return output;
 }

@@ -33,7 +33,8 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 core::ForeignState read_foreign_state(engine::Database& database, const engine::StateSql& state) {
   core::ForeignState found;
-  auto own = database.query(fmt::format("SELECT to_regclass({}) IS NOT NULL", quote_literal(state.table("revisions"))));
+  auto own = database.query(
+      fmt::format("SELECT to_regclass({}) IS NOT NULL", quote_literal(state.table("revisions"))));
   found.migrate_state = own.at(0).at(0).value_or("f") == "t";
   if (found.migrate_state) return found;
 
@@ -42,19 +43,26 @@ core::ForeignState read_foreign_state(engine::Database& database, const engine::
     state_names.push_back(signature.table);
     if (signature.schema.empty()) any_schema_names.push_back(signature.table);
   }
-  auto candidates = database.query(fmt::format(
-      "SELECT n.nspname, c.relname, (SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
-      "WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) FROM pg_class c JOIN pg_namespace n ON n.oid = "
-      "c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relname IN ({}) AND n.nspname NOT IN ('pg_catalog', "
-      "'information_schema') ORDER BY 1, 2",
-      literal_list(state_names)));
+  auto candidates =
+      database.query(fmt::format("SELECT n.nspname, c.relname, (SELECT string_agg(attname, ',' "
+                                 "ORDER BY attnum) FROM pg_attribute "
+                                 "WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) FROM "
+                                 "pg_class c JOIN pg_namespace n ON n.oid = "
+                                 "c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relname IN "
+                                 "({}) AND n.nspname NOT IN ('pg_catalog', "
+                                 "'information_schema') ORDER BY 1, 2",
+                                 literal_list(state_names)));
   for (const auto& signature : core::known_state_tables()) {
     for (const auto& row : candidates) {
-      core::ForeignTable table{row[0].value_or(""), row[1].value_or(""), split_commas(row[2].value_or("")), ""};
-      if (table.table != signature.table || (!signature.schema.empty() && table.schema != signature.schema)) continue;
+      core::ForeignTable table{row[0].value_or(""), row[1].value_or(""),
+                               split_commas(row[2].value_or("")), ""};
+      if (table.table != signature.table ||
+          (!signature.schema.empty() && table.schema != signature.schema))
+        continue;
       std::string relation = core::quote_ident(table.schema) + "." + core::quote_ident(table.table);
       try {
-        auto newest = database.query(fmt::format(fmt::runtime(core::signature_of(table).newest_sql), relation));
+        auto newest = database.query(
+            fmt::format(fmt::runtime(core::signature_of(table).newest_sql), relation));
         if (!newest.empty() && !newest[0].empty()) table.newest = newest[0][0].value_or("");
       } catch (const engine::DatabaseError&) {
         // A table of that name in another shape: it is still named, without a version.
@@ -65,13 +73,17 @@ core::ForeignState read_foreign_state(engine::Database& database, const engine::
 
   std::vector<std::string> excluded_schemas = core::tool_schemas();
   excluded_schemas.push_back(state.schema());
-  auto tables = database.query(fmt::format(
-      "SELECT n.nspname || '.' || c.relname, count(*) OVER () FROM pg_class c JOIN pg_namespace n ON n.oid = "
-      "c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', "
-      "'information_schema', {}) AND n.nspname NOT LIKE 'pg\\_%' AND c.relname NOT IN ({}) AND NOT EXISTS (SELECT 1 "
-      "FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') "
-      "ORDER BY 1 LIMIT {}",
-      literal_list(excluded_schemas), literal_list(any_schema_names), k_tables_named));
+  auto tables = database.query(
+      fmt::format("SELECT n.nspname || '.' || c.relname, count(*) OVER () FROM pg_class c JOIN "
+                  "pg_namespace n ON n.oid = "
+                  "c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND "
+                  "n.nspname NOT IN ('pg_catalog', "
+                  "'information_schema', {}) AND n.nspname NOT LIKE 'pg\\_%' AND c.relname NOT IN "
+                  "({}) AND NOT EXISTS (SELECT 1 "
+                  "FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND "
+                  "d.deptype = 'e') "
+                  "ORDER BY 1 LIMIT {}",
+                  literal_list(excluded_schemas), literal_list(any_schema_names), k_tables_named));
   for (const auto& row : tables) found.user_tables.push_back(row[0].value_or(""));
   if (!tables.empty()) found.user_table_count = std::stol(tables[0][1].value_or("0"));
   return found;

@@ -1,19 +1,13 @@
 #include "core/importers/alembic_importer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 namespace migrate::core {
 
 namespace {
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
-}
 
 // The quoted strings of a Python value: None, 'a', ("a", "b"), ['a'].
 std::vector<std::string> quoted_strings(const std::string& value) {
@@ -36,7 +30,7 @@ std::optional<std::string> assignment(const std::string& line, const std::string
   if (next != ' ' && next != '=' && next != ':') return std::nullopt;
   size_t equals = line.find('=', name.size());
   if (equals == std::string::npos) return std::nullopt;
-  return trim(line.substr(equals + 1));
+  return trimmed(line.substr(equals + 1));
 }
 
 struct Section {
@@ -55,14 +49,15 @@ std::vector<Section> sections_of(const std::string& script, const std::string& v
     pos = next;
     if (line.compare(0, marker.size(), marker) == 0) {
       size_t arrow = line.find(" -> ");
-      std::string from = trim(line.substr(marker.size(), arrow == std::string::npos ? 0 : arrow - marker.size()));
-      std::string to = arrow == std::string::npos ? "" : trim(line.substr(arrow + 4));
+      std::string from = trimmed(
+          line.substr(marker.size(), arrow == std::string::npos ? 0 : arrow - marker.size()));
+      std::string to = arrow == std::string::npos ? "" : trimmed(line.substr(arrow + 4));
       Section section;
       // An upgrade names the revision it applies after the arrow; a downgrade before it.
       std::string ids = verb == "upgrade" ? to : from;
       for (size_t start = 0; start < ids.size();) {
         size_t comma = std::min(ids.find(',', start), ids.size());
-        std::string one = trim(ids.substr(start, comma - start));
+        std::string one = trimmed(ids.substr(start, comma - start));
         if (!one.empty()) section.to.push_back(one);
         start = comma + 1;
       }
@@ -70,7 +65,7 @@ std::vector<Section> sections_of(const std::string& script, const std::string& v
       continue;
     }
     if (sections.empty()) continue;  // Alembic's preamble: BEGIN, its version table
-    std::string bare = trim(line);
+    std::string bare = trimmed(line);
     while (!bare.empty() && bare.back() == '\n') bare.pop_back();
     if (bare == "BEGIN;" || bare == "COMMIT;") continue;
     sections.back().sql += line;
@@ -87,9 +82,11 @@ std::string without_bookkeeping(const std::string& sql) {
     size_t next = end == std::string::npos ? sql.size() : end + 1;
     std::string line = sql.substr(pos, next - pos);
     pos = next;
-    std::string bare = trim(line.substr(0, line.find('\n')));
-    if (!skipping && (bare.rfind("INSERT INTO alembic_version", 0) == 0 || bare.rfind("UPDATE alembic_version", 0) == 0 ||
-                      bare.rfind("DELETE FROM alembic_version", 0) == 0 || bare.rfind("DROP TABLE alembic_version", 0) == 0))
+    std::string bare = trimmed(line.substr(0, line.find('\n')));
+    if (!skipping && (bare.rfind("INSERT INTO alembic_version", 0) == 0 ||
+                      bare.rfind("UPDATE alembic_version", 0) == 0 ||
+                      bare.rfind("DELETE FROM alembic_version", 0) == 0 ||
+                      bare.rfind("DROP TABLE alembic_version", 0) == 0))
       skipping = true;
     if (skipping) {
       if (!bare.empty() && bare.back() == ';') skipping = false;
@@ -111,8 +108,11 @@ ImportedHistory alembic_graph(const std::vector<SourceFile>& files) {
   ImportProblems problems;
   std::map<std::string, std::string> seen;
   for (const auto& file : files) {
-    bool in_versions = file.path.rfind("versions/", 0) == 0 || file.path.find("/versions/") != std::string::npos;
-    if (!in_versions || !ends_with(file.path, ".py") || file.path.find("__pycache__") != std::string::npos) continue;
+    bool in_versions =
+        file.path.rfind("versions/", 0) == 0 || file.path.find("/versions/") != std::string::npos;
+    if (!in_versions || !ends_with(file.path, ".py") ||
+        file.path.find("__pycache__") != std::string::npos)
+      continue;
     ImportedRevision revision;
     revision.source = file.path;
     bool has_revision = false, has_down = false;
@@ -123,8 +123,9 @@ ImportedHistory alembic_graph(const std::vector<SourceFile>& files) {
       pos = end + 1;
       ++line_number;
       if (revision.message.empty() && line_number == 1 && line.rfind("\"\"\"", 0) == 0)
-        revision.message = trim(line.substr(3, line.find("\"\"\"", 3) == std::string::npos ? std::string::npos
-                                                                                          : line.find("\"\"\"", 3) - 3));
+        revision.message = trimmed(line.substr(3, line.find("\"\"\"", 3) == std::string::npos
+                                                      ? std::string::npos
+                                                      : line.find("\"\"\"", 3) - 3));
       if (auto value = assignment(line, "revision")) {
         auto ids = quoted_strings(*value);
         if (ids.size() == 1) revision.id = ids.front();
@@ -134,21 +135,29 @@ ImportedHistory alembic_graph(const std::vector<SourceFile>& files) {
         has_down = true;
       } else if (auto value = assignment(line, "depends_on")) {
         if (!quoted_strings(*value).empty())
-          problems.add(file.path, line_number, "depends_on has no equivalent in migrate's parents; list it in down_revision");
+          problems.add(
+              file.path, line_number,
+              "depends_on has no equivalent in migrate's parents; list it in down_revision");
       }
-      for (const char* code : {"get_bind(", "Session(", ".fetch", "execute(text(\"SELECT", "execute(sa.text(\"SELECT"})
+      for (const char* code :
+           {"get_bind(", "Session(", ".fetch", "execute(text(\"SELECT", "execute(sa.text(\"SELECT"})
         if (line.find(code) != std::string::npos)
-          problems.add(file.path, line_number,
-                       fmt::format("the migration reads from the database ({}): Alembic's offline mode cannot show "
-                                   "what it runs; write its SQL by hand",
-                                   code));
+          problems.add(
+              file.path, line_number,
+              fmt::format(
+                  "the migration reads from the database ({}): Alembic's offline mode cannot show "
+                  "what it runs; write its SQL by hand",
+                  code));
     }
     if (!has_revision || !has_down) {
-      problems.add(file.path, 0, "not an Alembic revision (no `revision = ...` and `down_revision = ...`)");
+      problems.add(file.path, 0,
+                   "not an Alembic revision (no `revision = ...` and `down_revision = ...`)");
       continue;
     }
     if (seen.count(revision.id)) {
-      problems.add(file.path, 0, fmt::format("revision {} appears twice (also {})", revision.id, seen[revision.id]));
+      problems.add(
+          file.path, 0,
+          fmt::format("revision {} appears twice (also {})", revision.id, seen[revision.id]));
       continue;
     }
     seen[revision.id] = file.path;
@@ -159,7 +168,8 @@ ImportedHistory alembic_graph(const std::vector<SourceFile>& files) {
   return history;
 }
 
-void fill_alembic_sql(ImportedHistory& history, const std::string& upgrade_sql, const std::string& downgrade_sql) {
+void fill_alembic_sql(ImportedHistory& history, const std::string& upgrade_sql,
+                      const std::string& downgrade_sql) {
   std::map<std::string, ImportedRevision*> by_id;
   for (auto& revision : history.revisions) by_id[revision.id] = &revision;
   std::vector<std::string> order;

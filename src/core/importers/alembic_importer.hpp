@@ -14,6 +14,7 @@ ImportedHistory alembic_graph(const std::vector<SourceFile>& files);
 // Fills each revision's up (and down) from Alembic's offline output, split at
 // its `-- Running upgrade A -> B` comments, without Alembic's own bookkeeping
 // (the alembic_version table, BEGIN and COMMIT). `downgrade_sql` may be "".
-void fill_alembic_sql(ImportedHistory& history, const std::string& upgrade_sql, const std::string& downgrade_sql);
+void fill_alembic_sql(ImportedHistory& history, const std::string& upgrade_sql,
+                      const std::string& downgrade_sql);
 
 }  // namespace migrate::core

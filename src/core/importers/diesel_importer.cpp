@@ -1,10 +1,10 @@
 // Diesel: one directory per migration, `<version>_<name>/up.sql`, `down.sql`
 // and an optional `metadata.toml` (`run_in_transaction = false`). The version
 // is the name up to its first underscore, dashes removed, as Diesel records it.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "core/importers/imported_history.hpp"
 
@@ -19,7 +19,8 @@ std::optional<bool> run_in_transaction(const std::string& toml) {
     std::string line = toml.substr(pos, end - pos);
     pos = end + 1;
     line = line.substr(0, line.find('#'));
-    line.erase(std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
+    line.erase(std::remove_if(line.begin(), line.end(),
+                              [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
                line.end());
     if (line == "run_in_transaction=false") return false;
     if (line == "run_in_transaction=true") return true;
@@ -43,11 +44,14 @@ ImportedHistory import_diesel(const std::vector<SourceFile>& files) {
     std::string name = slash == std::string::npos ? "" : file.path.substr(slash + 1);
     if (slash == std::string::npos || name.find('/') != std::string::npos ||
         (name != "up.sql" && name != "down.sql" && name != "metadata.toml")) {
-      history.notes.push_back(fmt::format("{}: not part of a Diesel migration, left out", file.path));
+      history.notes.push_back(
+          fmt::format("{}: not part of a Diesel migration, left out", file.path));
       continue;
     }
     Directory& directory = directories[file.path.substr(0, slash)];
-    (name == "up.sql" ? directory.up : name == "down.sql" ? directory.down : directory.metadata) = &file;
+    (name == "up.sql"     ? directory.up
+     : name == "down.sql" ? directory.down
+                          : directory.metadata) = &file;
   }
   std::map<std::string, ImportedRevision> by_version;
   for (const auto& [directory_name, directory] : directories) {
@@ -59,17 +63,21 @@ ImportedHistory import_diesel(const std::vector<SourceFile>& files) {
     std::string version = directory_name.substr(0, underscore);
     version.erase(std::remove(version.begin(), version.end(), '-'), version.end());
     if (version.empty() || version.find_first_not_of("0123456789") != std::string::npos) {
-      problems.add(directory.up->path, 0, "the directory name does not start with a Diesel version (e.g. 2024-01-15-093000_name)");
+      problems.add(
+          directory.up->path, 0,
+          "the directory name does not start with a Diesel version (e.g. 2024-01-15-093000_name)");
       continue;
     }
     if (by_version.count(version)) {
-      problems.add(directory.up->path, 0, fmt::format("version {} appears twice (also {})", version,
-                                                      by_version[version].source));
+      problems.add(
+          directory.up->path, 0,
+          fmt::format("version {} appears twice (also {})", version, by_version[version].source));
       continue;
     }
     ImportedRevision revision;
     revision.id = version;
-    revision.message = underscore == std::string::npos ? version : words_of(directory_name.substr(underscore + 1));
+    revision.message =
+        underscore == std::string::npos ? version : words_of(directory_name.substr(underscore + 1));
     revision.source = directory_name + "/";
     revision.up = directory.up->content;
     problems.check_no_markers(directory.up->path, revision.up);
@@ -77,7 +85,8 @@ ImportedHistory import_diesel(const std::vector<SourceFile>& files) {
       revision.down = directory.down->content;
       problems.check_no_markers(directory.down->path, *revision.down);
     }
-    auto in_transaction = directory.metadata ? run_in_transaction(directory.metadata->content) : std::nullopt;
+    auto in_transaction =
+        directory.metadata ? run_in_transaction(directory.metadata->content) : std::nullopt;
     // Diesel runs every migration in a transaction unless its metadata says not to.
     revision.transaction = in_transaction && !*in_transaction ? Transaction::off : Transaction::on;
     by_version[version] = std::move(revision);

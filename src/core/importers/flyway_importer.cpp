@@ -2,10 +2,10 @@
 // by dots or underscores, compared as numbers), undo `U<version>__*.sql`, and
 // repeatable `R__*.sql`, which have no place in a chain: reported, not imported.
 // `<file>.conf` with `executeInTransaction=false` runs outside a transaction.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "core/importers/imported_history.hpp"
 
@@ -29,7 +29,8 @@ std::optional<Name> parse_name(const std::string& file_name) {
   if (name.prefix == 'R') return name.version.empty() ? std::optional<Name>(name) : std::nullopt;
   if (name.prefix != 'V' && name.prefix != 'U') return std::nullopt;
   if (name.version.empty() || name.version.find_first_not_of("0123456789.") != std::string::npos ||
-      name.version.front() == '.' || name.version.back() == '.' || name.version.find("..") != std::string::npos)
+      name.version.front() == '.' || name.version.back() == '.' ||
+      name.version.find("..") != std::string::npos)
     return std::nullopt;
   return name;
 }
@@ -51,7 +52,8 @@ std::optional<bool> execute_in_transaction(const std::string& conf) {
     size_t end = std::min(conf.find('\n', pos), conf.size());
     std::string line = conf.substr(pos, end - pos);
     pos = end + 1;
-    line.erase(std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
+    line.erase(std::remove_if(line.begin(), line.end(),
+                              [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
                line.end());
     if (line == "executeInTransaction=false") return false;
     if (line == "executeInTransaction=true") return true;
@@ -78,29 +80,32 @@ ImportedHistory import_flyway(const std::vector<SourceFile>& files) {
     if (ends_with(file.path, ".sql.conf")) continue;
     auto name = parse_name(base_name(file.path));
     if (!name) {
-      history.notes.push_back(fmt::format("{}: not a Flyway SQL migration (V<version>__<description>.sql), left out",
-                                          file.path));
+      history.notes.push_back(fmt::format(
+          "{}: not a Flyway SQL migration (V<version>__<description>.sql), left out", file.path));
       continue;
     }
     if (name->prefix == 'R') {
-      history.notes.push_back(fmt::format(
-          "{}: a repeatable migration has no place in a chain of revisions, left out; put its SQL in a new "
-          "revision when it changes",
-          file.path));
+      history.notes.push_back(
+          fmt::format("{}: a repeatable migration has no place in a chain of revisions, left out; "
+                      "put its SQL in a new "
+                      "revision when it changes",
+                      file.path));
       continue;
     }
     problems.check_no_markers(file.path, file.content);
     auto key = parts_of(name->version);
     if (name->prefix == 'U') {
       if (undo.count(key))
-        problems.add(file.path, 0, fmt::format("version {} has a second undo file (also {})", name->version,
-                                               undo[key]->path));
+        problems.add(file.path, 0,
+                     fmt::format("version {} has a second undo file (also {})", name->version,
+                                 undo[key]->path));
       undo[key] = &file;
       continue;
     }
     if (versioned.count(key)) {
-      problems.add(file.path, 0, fmt::format("version {} appears twice (also {})", name->version,
-                                             versioned[key].source));
+      problems.add(
+          file.path, 0,
+          fmt::format("version {} appears twice (also {})", name->version, versioned[key].source));
       continue;
     }
     ImportedRevision revision;
@@ -109,7 +114,8 @@ ImportedHistory import_flyway(const std::vector<SourceFile>& files) {
     revision.source = file.path;
     revision.up = file.content;
     auto conf = confs.find(file.path);
-    auto in_transaction = conf == confs.end() ? std::nullopt : execute_in_transaction(conf->second->content);
+    auto in_transaction =
+        conf == confs.end() ? std::nullopt : execute_in_transaction(conf->second->content);
     // Flyway itself runs a script holding a statement that cannot be in a
     // transaction (CREATE INDEX CONCURRENTLY, ...) outside one.
     revision.transaction = in_transaction ? (*in_transaction ? Transaction::on : Transaction::off)

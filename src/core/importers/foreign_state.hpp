@@ -36,10 +36,10 @@ struct ForeignTable {
 
 // What a database holds besides migrate's own state.
 struct ForeignState {
-  bool migrate_state = false;           // migrate's revisions table exists
-  std::vector<ForeignTable> tools;      // other tools' state tables
-  std::vector<std::string> user_tables; // "schema.table", sorted; at most a few
-  long user_table_count = 0;            // all of them
+  bool migrate_state = false;            // migrate's revisions table exists
+  std::vector<ForeignTable> tools;       // other tools' state tables
+  std::vector<std::string> user_tables;  // "schema.table", sorted; at most a few
+  long user_table_count = 0;             // all of them
 };
 
 // True when a writing command must refuse: no migrate state, but something else.
@@ -50,7 +50,8 @@ bool needs_adoption(const ForeignState& state);
 const StateTableSignature& signature_of(const ForeignTable& table);
 std::string tool_name(const ForeignTable& table);
 
-// "Alembic state table public.alembic_version, newest version 1a2b3c4d5e6f; 2 tables (public.a, public.b)"
+// "Alembic state table public.alembic_version, newest version 1a2b3c4d5e6f; 2 tables (public.a,
+// public.b)"
 std::string describe_foreign_state(const ForeignState& state);
 // What to run to adopt the database ("adopt the database first: ..."), and
 // the hint of the refusal ("nothing was changed; adopt ...").

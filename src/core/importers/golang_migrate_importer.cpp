@@ -1,9 +1,9 @@
 // golang-migrate: `<version>_<title>.up.sql` and `<version>_<title>.down.sql`,
 // version an unsigned integer, applied in numeric order; the state table
 // holds the newest version only.
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "core/importers/imported_history.hpp"
 
@@ -49,18 +49,22 @@ ImportedHistory import_golang_migrate(const std::vector<SourceFile>& files) {
   for (const auto& file : files) {
     auto parsed = file.path.find('/') == std::string::npos ? parse_name(file.path) : std::nullopt;
     if (!parsed) {
-      history.notes.push_back(
-          fmt::format("{}: not a golang-migrate migration (<version>_<title>.up.sql / .down.sql), left out", file.path));
+      history.notes.push_back(fmt::format(
+          "{}: not a golang-migrate migration (<version>_<title>.up.sql / .down.sql), left out",
+          file.path));
       continue;
     }
     if (parsed->extension != "sql") {
-      problems.add(file.path, 0, fmt::format("only SQL migrations can be imported, not .{} files", parsed->extension));
+      problems.add(
+          file.path, 0,
+          fmt::format("only SQL migrations can be imported, not .{} files", parsed->extension));
       continue;
     }
     auto& seen = parsed->direction == "up" ? up_file : down_file;
     if (seen.count(parsed->version)) {
-      problems.add(file.path, 0, fmt::format("version {} has a second {} file (also {})", parsed->version,
-                                             parsed->direction, seen[parsed->version]));
+      problems.add(file.path, 0,
+                   fmt::format("version {} has a second {} file (also {})", parsed->version,
+                               parsed->direction, seen[parsed->version]));
       continue;
     }
     seen[parsed->version] = file.path;
@@ -76,10 +80,12 @@ ImportedHistory import_golang_migrate(const std::vector<SourceFile>& files) {
     }
   }
   for (const auto& [version, path] : down_file)
-    if (!up_file.count(version)) problems.add(path, 0, fmt::format("version {} has a down file but no up file", version));
+    if (!up_file.count(version))
+      problems.add(path, 0, fmt::format("version {} has a down file but no up file", version));
   problems.throw_if_any();
   for (auto& [version, revision] : by_version) {
-    revision.source = up_file[version] + (down_file.count(version) ? ", " + down_file[version] : "");
+    revision.source =
+        up_file[version] + (down_file.count(version) ? ", " + down_file[version] : "");
     history.revisions.push_back(std::move(revision));
   }
   link_as_chain(history.revisions);

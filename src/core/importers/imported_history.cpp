@@ -1,9 +1,9 @@
 #include "core/importers/imported_history.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "core/revisions/revision_template.hpp"
 #include "core/sql/sql_text.hpp"
@@ -16,9 +16,10 @@ struct ToolName {
   ImportTool tool;
   const char* key;
 };
-const ToolName k_tools[] = {{ImportTool::dbmate, "dbmate"},   {ImportTool::golang_migrate, "golang-migrate"},
-                            {ImportTool::diesel, "diesel"},   {ImportTool::flyway, "flyway"},
-                            {ImportTool::sqitch, "sqitch"},   {ImportTool::alembic, "alembic"}};
+const ToolName k_tools[] = {
+    {ImportTool::dbmate, "dbmate"}, {ImportTool::golang_migrate, "golang-migrate"},
+    {ImportTool::diesel, "diesel"}, {ImportTool::flyway, "flyway"},
+    {ImportTool::sqitch, "sqitch"}, {ImportTool::alembic, "alembic"}};
 
 std::string lower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -28,7 +29,8 @@ std::string lower(std::string text) {
 bool starts_with_word(const std::string& statement, const char* word) {
   std::string head = lower(statement.substr(0, 40));
   size_t length = std::char_traits<char>::length(word);
-  return head.compare(0, length, word) == 0 && (head.size() == length || !std::isalnum(static_cast<unsigned char>(head[length])));
+  return head.compare(0, length, word) == 0 &&
+         (head.size() == length || !std::isalnum(static_cast<unsigned char>(head[length])));
 }
 
 }  // namespace
@@ -52,10 +54,12 @@ std::string import_tool_names() {
 }
 
 std::string render_imported(const ImportedRevision& revision, ImportTool tool) {
-  std::string text = fmt::format("-- migrate:revision {}\n-- migrate:parents {}\n-- migrate:message {}\n",
-                                 revision.id, fmt::join(revision.parents, " "), revision.message);
+  std::string text =
+      fmt::format("-- migrate:revision {}\n-- migrate:parents {}\n-- migrate:message {}\n",
+                  revision.id, fmt::join(revision.parents, " "), revision.message);
   if (revision.transaction == Transaction::off) text += "-- migrate:transaction off\n";
-  text += fmt::format("-- imported from {}: {}\n\n-- migrate:up\n", to_string(tool), revision.source);
+  text +=
+      fmt::format("-- imported from {}: {}\n\n-- migrate:up\n", to_string(tool), revision.source);
   auto section = [&text](const std::string& body) {
     text += body;
     if (!body.empty() && body.back() != '\n') text += '\n';
@@ -70,17 +74,24 @@ std::string render_imported(const ImportedRevision& revision, ImportTool tool) {
 
 ImportedHistory import_history(ImportTool tool, const std::vector<SourceFile>& files) {
   switch (tool) {
-    case ImportTool::dbmate: return import_dbmate(files);
-    case ImportTool::golang_migrate: return import_golang_migrate(files);
-    case ImportTool::diesel: return import_diesel(files);
-    case ImportTool::flyway: return import_flyway(files);
-    case ImportTool::sqitch: return import_sqitch(files);
-    case ImportTool::alembic: break;
+    case ImportTool::dbmate:
+      return import_dbmate(files);
+    case ImportTool::golang_migrate:
+      return import_golang_migrate(files);
+    case ImportTool::diesel:
+      return import_diesel(files);
+    case ImportTool::flyway:
+      return import_flyway(files);
+    case ImportTool::sqitch:
+      return import_sqitch(files);
+    case ImportTool::alembic:
+      break;
   }
   throw std::logic_error("import_history: Alembic histories are read with Alembic's offline mode");
 }
 
-std::vector<SourceFile> render_history(const ImportedHistory& history, ImportTool tool, const std::string& dir) {
+std::vector<SourceFile> render_history(const ImportedHistory& history, ImportTool tool,
+                                       const std::string& dir) {
   std::vector<SourceFile> files;
   for (const auto& revision : history.revisions)
     files.push_back({dir + "/" + revision_file_name(revision.id, revision.message, false),
@@ -95,18 +106,22 @@ void ImportProblems::add(std::string path, int line, std::string message) {
 void ImportProblems::throw_if_any() const {
   if (!m_problems.empty())
     throw Error(ExitCode::usage, InvalidFilesError(m_problems).what(),
-                "nothing was written; these files cannot be imported as they are: change them in the source "
+                "nothing was written; these files cannot be imported as they are: change them in "
+                "the source "
                 "history, or leave them out and write their revisions by hand");
 }
 
-void ImportProblems::check_no_markers(const std::string& path, const std::string& text, int first_line) {
+void ImportProblems::check_no_markers(const std::string& path, const std::string& text,
+                                      int first_line) {
   int line = first_line;
   for (size_t pos = 0; pos < text.size(); ++line) {
     size_t end = std::min(text.find('\n', pos), text.size());
     std::string content = text.substr(pos, end - pos);
     size_t begin = content.find_first_not_of(" \t");
     if (begin != std::string::npos && content.compare(begin, 11, "-- migrate:") == 0)
-      add(path, line, "a line starting with '-- migrate:' would be read as a migrate marker; reword that comment");
+      add(path, line,
+          "a line starting with '-- migrate:' would be read as a migrate marker; reword that "
+          "comment");
     pos = end + 1;
   }
 }
@@ -121,20 +136,27 @@ Transaction transaction_needed(const std::string& sql) {
   for (const auto& statement : statements) {
     const std::string& text = statement.sql;
     std::string head = lower(text.substr(0, 200));
-    if (starts_with_word(text, "begin") || starts_with_word(text, "commit") || starts_with_word(text, "start") ||
-        starts_with_word(text, "rollback") || starts_with_word(text, "vacuum") ||
-        starts_with_word(text, "alter system") || starts_with_word(text, "create database") ||
-        starts_with_word(text, "drop database") ||
-        ((starts_with_word(text, "create") || starts_with_word(text, "drop") || starts_with_word(text, "reindex") ||
-          starts_with_word(text, "refresh")) &&
+    if (starts_with_word(text, "begin") || starts_with_word(text, "commit") ||
+        starts_with_word(text, "start") || starts_with_word(text, "rollback") ||
+        starts_with_word(text, "vacuum") || starts_with_word(text, "alter system") ||
+        starts_with_word(text, "create database") || starts_with_word(text, "drop database") ||
+        ((starts_with_word(text, "create") || starts_with_word(text, "drop") ||
+          starts_with_word(text, "reindex") || starts_with_word(text, "refresh")) &&
          head.find(" concurrently") != std::string::npos))
       return Transaction::off;
   }
   return Transaction::on;
 }
 
+std::string trimmed(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return {};
+  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
+}
+
 bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string words_of(const std::string& name) {
@@ -144,7 +166,8 @@ std::string words_of(const std::string& name) {
   return words;
 }
 
-std::vector<const SourceFile*> files_under(const std::vector<SourceFile>& files, const std::string& prefix) {
+std::vector<const SourceFile*> files_under(const std::vector<SourceFile>& files,
+                                           const std::string& prefix) {
   std::vector<const SourceFile*> found;
   for (const auto& file : files)
     if (file.path.compare(0, prefix.size(), prefix) == 0) found.push_back(&file);

@@ -61,11 +61,14 @@ class ImportProblems {
 // ...), so migrate runs it statement by statement as psql would.
 Transaction transaction_needed(const std::string& sql);
 
+// Without leading and trailing blanks (spaces, tabs, CR, LF).
+std::string trimmed(const std::string& text);
 bool ends_with(const std::string& text, const std::string& suffix);
 // A file name's part after the version, as words: "create_users" -> "create users".
 std::string words_of(const std::string& name);
 // Files below the source directory whose relative path starts with `prefix`.
-std::vector<const SourceFile*> files_under(const std::vector<SourceFile>& files, const std::string& prefix);
+std::vector<const SourceFile*> files_under(const std::vector<SourceFile>& files,
+                                           const std::string& prefix);
 
 // A chain: each revision's parent is the one before it.
 void link_as_chain(std::vector<ImportedRevision>& revisions);
@@ -74,7 +77,8 @@ void link_as_chain(std::vector<ImportedRevision>& revisions);
 // Throws Error(usage) naming each file that cannot be imported faithfully.
 ImportedHistory import_history(ImportTool tool, const std::vector<SourceFile>& files);
 // The revision files, named `<dir>/<id>_<message words>.sql`.
-std::vector<SourceFile> render_history(const ImportedHistory& history, ImportTool tool, const std::string& dir);
+std::vector<SourceFile> render_history(const ImportedHistory& history, ImportTool tool,
+                                       const std::string& dir);
 
 // One function per tool; `files` hold paths relative to the source directory.
 ImportedHistory import_dbmate(const std::vector<SourceFile>& files);

@@ -1,10 +1,10 @@
 // Sqitch: `sqitch.plan` lists changes in order, each with its dependencies in
 // brackets; `deploy/<change>.sql` and `revert/<change>.sql` hold the SQL. The
 // dependencies become parents, so the history is a DAG as Sqitch sees it.
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "core/importers/imported_history.hpp"
 
@@ -13,12 +13,6 @@ namespace migrate::core {
 namespace {
 
 const std::string k_plan = "sqitch.plan";
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
-}
 
 const SourceFile* find_file(const std::vector<SourceFile>& files, const std::string& path) {
   for (const auto& file : files)
@@ -31,9 +25,11 @@ void check_psql_commands(ImportProblems& problems, const SourceFile& file) {
   int line = 1;
   for (size_t pos = 0; pos < file.content.size(); ++line) {
     size_t end = std::min(file.content.find('\n', pos), file.content.size());
-    std::string text = trim(file.content.substr(pos, end - pos));
+    std::string text = trimmed(file.content.substr(pos, end - pos));
     if (!text.empty() && text[0] == '\\')
-      problems.add(file.path, line, fmt::format("psql meta-command '{}' runs only under psql; write it as SQL", text));
+      problems.add(
+          file.path, line,
+          fmt::format("psql meta-command '{}' runs only under psql; write it as SQL", text));
     pos = end + 1;
   }
 }
@@ -52,15 +48,15 @@ ImportedHistory import_sqitch(const std::vector<SourceFile>& files) {
   int line_number = 0;
   for (size_t pos = 0; pos < plan->content.size();) {
     size_t end = std::min(plan->content.find('\n', pos), plan->content.size());
-    std::string line = trim(plan->content.substr(pos, end - pos));
+    std::string line = trimmed(plan->content.substr(pos, end - pos));
     pos = end + 1;
     ++line_number;
     if (line.empty() || line[0] == '%' || line[0] == '#' || line[0] == '@') continue;
     std::string note;
     size_t hash = line.find(" #");
     if (hash != std::string::npos) {
-      note = trim(line.substr(hash + 2));
-      line = trim(line.substr(0, hash));
+      note = trimmed(line.substr(hash + 2));
+      line = trimmed(line.substr(0, hash));
     }
     size_t name_end = line.find_first_of(" \t[");
     std::string name = line.substr(0, name_end);
@@ -68,28 +64,36 @@ ImportedHistory import_sqitch(const std::vector<SourceFile>& files) {
     size_t open = line.find('[');
     if (open != std::string::npos) {
       size_t close = line.find(']', open);
-      std::string inside = line.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
+      std::string inside =
+          line.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
       for (size_t at = 0; at < inside.size();) {
         size_t stop = std::min(inside.find_first_of(" \t", at), inside.size());
         std::string dependency = inside.substr(at, stop - at);
         at = stop + 1;
         if (dependency.empty()) continue;
         if (dependency[0] == '!' || dependency.find_first_of(":@") != std::string::npos) {
-          problems.add(k_plan, line_number,
-                       fmt::format("change '{}' has dependency '{}': conflicts, tags and other projects have no "
-                                   "equivalent in migrate's parents",
-                                   name, dependency));
+          problems.add(
+              k_plan, line_number,
+              fmt::format(
+                  "change '{}' has dependency '{}': conflicts, tags and other projects have no "
+                  "equivalent in migrate's parents",
+                  name, dependency));
           continue;
         }
         if (!seen.count(dependency))
-          problems.add(k_plan, line_number, fmt::format("change '{}' dependencies '{}', which the plan does not list "
-                                                        "before it", name, dependency));
+          problems.add(k_plan, line_number,
+                       fmt::format("change '{}' dependencies '{}', which the plan does not list "
+                                   "before it",
+                                   name, dependency));
         dependencies.push_back(dependency);
       }
     }
     if (seen.count(name)) {
-      problems.add(k_plan, line_number,
-                   fmt::format("change '{}' is reworked (listed twice): a reworked change cannot be one revision", name));
+      problems.add(
+          k_plan, line_number,
+          fmt::format(
+              "change '{}' is reworked (listed twice): a reworked change cannot be one revision",
+              name));
       continue;
     }
     seen.insert(name);
@@ -100,7 +104,8 @@ ImportedHistory import_sqitch(const std::vector<SourceFile>& files) {
     const SourceFile* deploy = find_file(files, "deploy/" + name + ".sql");
     const SourceFile* revert = find_file(files, "revert/" + name + ".sql");
     if (!deploy) {
-      problems.add(k_plan, line_number, fmt::format("change '{}' has no deploy/{}.sql", name, name));
+      problems.add(k_plan, line_number,
+                   fmt::format("change '{}' has no deploy/{}.sql", name, name));
       continue;
     }
     revision.source = deploy->path;

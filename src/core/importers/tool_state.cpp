@@ -1,8 +1,8 @@
 #include "core/importers/tool_state.hpp"
 
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 namespace migrate::core {
 
@@ -42,45 +42,58 @@ std::set<std::string> up_to(const RevisionGraph& graph, const std::string& newes
 
 std::string state_table_of(ImportTool tool) {
   switch (tool) {
-    case ImportTool::alembic: return "alembic_version";
+    case ImportTool::alembic:
+      return "alembic_version";
     case ImportTool::dbmate:
-    case ImportTool::golang_migrate: return "schema_migrations";
-    case ImportTool::diesel: return "__diesel_schema_migrations";
-    case ImportTool::flyway: return "flyway_schema_history";
-    case ImportTool::sqitch: return "sqitch.changes";
+    case ImportTool::golang_migrate:
+      return "schema_migrations";
+    case ImportTool::diesel:
+      return "__diesel_schema_migrations";
+    case ImportTool::flyway:
+      return "flyway_schema_history";
+    case ImportTool::sqitch:
+      return "sqitch.changes";
   }
   return "";
 }
 
 std::string state_rows_sql(ImportTool tool, const std::string& relation) {
   switch (tool) {
-    case ImportTool::alembic: return fmt::format("SELECT version_num, true, '' FROM {} ORDER BY 1", relation);
-    case ImportTool::golang_migrate: return fmt::format("SELECT version::text, NOT dirty, '' FROM {}", relation);
+    case ImportTool::alembic:
+      return fmt::format("SELECT version_num, true, '' FROM {} ORDER BY 1", relation);
+    case ImportTool::golang_migrate:
+      return fmt::format("SELECT version::text, NOT dirty, '' FROM {}", relation);
     case ImportTool::dbmate:
-    case ImportTool::diesel: return fmt::format("SELECT version::text, true, '' FROM {} ORDER BY 1", relation);
+    case ImportTool::diesel:
+      return fmt::format("SELECT version::text, true, '' FROM {} ORDER BY 1", relation);
     case ImportTool::flyway:
-      return fmt::format("SELECT version, success, type FROM {} WHERE version IS NOT NULL ORDER BY installed_rank",
-                         relation);
-    case ImportTool::sqitch: return fmt::format("SELECT change, true, '' FROM {} ORDER BY committed_at", relation);
+      return fmt::format(
+          "SELECT version, success, type FROM {} WHERE version IS NOT NULL ORDER BY installed_rank",
+          relation);
+    case ImportTool::sqitch:
+      return fmt::format("SELECT change, true, '' FROM {} ORDER BY committed_at", relation);
   }
   return "";
 }
 
 std::vector<std::string> applied_from_state(ImportTool tool, const std::vector<ToolStateRow>& rows,
-                                            const RevisionGraph& graph, const std::string& relation) {
+                                            const RevisionGraph& graph,
+                                            const std::string& relation) {
   const std::string name = to_string(tool);
   std::vector<std::string> unknown;
   std::set<std::string> applied;
   for (const auto& row : rows) {
     if (!row.succeeded)
-      throw refusal(fmt::format("{} records version {} in {} as {}", name, row.version, relation,
-                                tool == ImportTool::golang_migrate ? "dirty (it failed half-way)" : "failed"),
-                    fmt::format("fix the schema by hand and clear that record with {} first", name));
+      throw refusal(
+          fmt::format("{} records version {} in {} as {}", name, row.version, relation,
+                      tool == ImportTool::golang_migrate ? "dirty (it failed half-way)" : "failed"),
+          fmt::format("fix the schema by hand and clear that record with {} first", name));
     if (!graph.contains(row.version)) {
       unknown.push_back(row.version);
       continue;
     }
-    if (row.kind == "UNDO_SQL") applied.erase(row.version);
+    if (row.kind == "UNDO_SQL")
+      applied.erase(row.version);
     else if (tool == ImportTool::golang_migrate || row.kind == "BASELINE") {
       auto below = up_to(graph, row.version);
       applied.insert(below.begin(), below.end());
@@ -89,10 +102,11 @@ std::vector<std::string> applied_from_state(ImportTool tool, const std::vector<T
     }
   }
   if (!unknown.empty())
-    throw refusal(fmt::format("{} in {} records version{} {} that the migration files do not hold", name, relation,
-                              unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", ")),
-                  fmt::format("import the {} history these versions come from (`migrate import --from {}`)", name,
-                              name));
+    throw refusal(
+        fmt::format("{} in {} records version{} {} that the migration files do not hold", name,
+                    relation, unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", ")),
+        fmt::format("import the {} history these versions come from (`migrate import --from {}`)",
+                    name, name));
   // Alembic records its heads only: everything below them is applied.
   std::vector<std::string> ids(applied.begin(), applied.end());
   std::vector<bool> closed = graph.closure_up(ids);
@@ -106,10 +120,12 @@ std::vector<std::string> applied_from_state(ImportTool tool, const std::vector<T
     if (applied.count(id)) ordered.push_back(id);
   }
   if (!gaps.empty())
-    throw refusal(fmt::format("{} in {} applied versions out of order: {} {} not applied, but later versions are",
-                              name, relation, fmt::join(gaps, ", "), gaps.size() == 1 ? "is" : "are"),
-                  fmt::format("apply {} with {} first, so the applied set is a prefix of the history",
-                              gaps.size() == 1 ? "it" : "them", name));
+    throw refusal(
+        fmt::format(
+            "{} in {} applied versions out of order: {} {} not applied, but later versions are",
+            name, relation, fmt::join(gaps, ", "), gaps.size() == 1 ? "is" : "are"),
+        fmt::format("apply {} with {} first, so the applied set is a prefix of the history",
+                    gaps.size() == 1 ? "it" : "them", name));
   return ordered;
 }
 

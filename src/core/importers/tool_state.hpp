@@ -29,6 +29,7 @@ struct ToolStateRow {
 // Error(unadopted_database) when a version is unknown to the files, a record
 // failed or is dirty, or the set has gaps (each listed).
 std::vector<std::string> applied_from_state(ImportTool tool, const std::vector<ToolStateRow>& rows,
-                                            const RevisionGraph& graph, const std::string& relation);
+                                            const RevisionGraph& graph,
+                                            const std::string& relation);
 
 }  // namespace migrate::core

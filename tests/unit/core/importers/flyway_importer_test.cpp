@@ -1,7 +1,6 @@
 // Flyway scripts: versions compared part by part, undo files as down
 // sections, repeatable scripts reported and left out.
 #include "core/importers/imported_history.hpp"
-
 #include "unit/core/importers/importer_helpers.hpp"
 
 using namespace migrate::core;
@@ -22,12 +21,14 @@ TEST_CASE("import_flyway: versions in numeric order, undo files as down") {
   CHECK(history.revisions[2].id == "2");
   CHECK(history.revisions[2].parents == Strings{"1.10"});
   CHECK(*history.revisions[0].down == "SELECT -9;\n");
-  CHECK(history.notes == Strings{"sql/R__views.sql: a repeatable migration has no place in a chain of revisions, "
-                                 "left out; put its SQL in a new revision when it changes"});
+  CHECK(history.notes ==
+        Strings{"sql/R__views.sql: a repeatable migration has no place in a chain of revisions, "
+                "left out; put its SQL in a new revision when it changes"});
 }
 
 TEST_CASE("import_flyway: executeInTransaction=false in the script's .conf") {
-  auto history = import_flyway({{"V1__a.sql", "SELECT 1;\n"}, {"V1__a.sql.conf", "executeInTransaction=false\n"}});
+  auto history = import_flyway(
+      {{"V1__a.sql", "SELECT 1;\n"}, {"V1__a.sql.conf", "executeInTransaction=false\n"}});
   CHECK(history.revisions[0].transaction == Transaction::off);
 }
 

@@ -1,7 +1,6 @@
 // golang-migrate files: numeric order, ids without leading zeros (as its
 // state table records them), up and down paired.
 #include "core/importers/imported_history.hpp"
-
 #include "unit/core/importers/importer_helpers.hpp"
 
 using namespace migrate::core;
@@ -24,14 +23,16 @@ TEST_CASE("import_golang_migrate: numeric order, ids as the state table records 
 }
 
 TEST_CASE("import_golang_migrate: CREATE INDEX CONCURRENTLY runs outside a transaction") {
-  auto history = import_golang_migrate({{"1_i.up.sql", "CREATE INDEX CONCURRENTLY i ON o (id);\n"}});
+  auto history =
+      import_golang_migrate({{"1_i.up.sql", "CREATE INDEX CONCURRENTLY i ON o (id);\n"}});
   CHECK(history.revisions[0].transaction == Transaction::off);
 }
 
 TEST_CASE("import_golang_migrate: refuses non-SQL files, duplicates and orphan downs") {
   CHECK(import_error(import_golang_migrate, {{"3_x.up.json", "{}"}}) ==
         "3_x.up.json: only SQL migrations can be imported, not .json files");
-  CHECK(import_error(import_golang_migrate, {{"3_x.up.sql", "SELECT 1;"}, {"03_y.up.sql", "SELECT 2;"}}) ==
+  CHECK(import_error(import_golang_migrate,
+                     {{"3_x.up.sql", "SELECT 1;"}, {"03_y.up.sql", "SELECT 2;"}}) ==
         "03_y.up.sql: version 3 has a second up file (also 3_x.up.sql)");
   CHECK(import_error(import_golang_migrate, {{"4_x.down.sql", "SELECT 1;"}}) ==
         "4_x.down.sql: version 4 has a down file but no up file");

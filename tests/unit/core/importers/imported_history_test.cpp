@@ -7,17 +7,27 @@
 using namespace migrate::core;
 
 TEST_CASE("render_imported: header, then the tool's up and down text unchanged") {
-  ImportedRevision revision{"7", {"6"}, "add email", Transaction::off, "ALTER TABLE users ADD email text;\n",
-                            std::string("ALTER TABLE users DROP email;"), "7_add_email.up.sql"};
+  ImportedRevision revision{"7",
+                            {"6"},
+                            "add email",
+                            Transaction::off,
+                            "ALTER TABLE users ADD email text;\n",
+                            std::string("ALTER TABLE users DROP email;"),
+                            "7_add_email.up.sql"};
   CHECK(render_imported(revision, ImportTool::golang_migrate) ==
-        "-- migrate:revision 7\n-- migrate:parents 6\n-- migrate:message add email\n-- migrate:transaction off\n"
-        "-- imported from golang-migrate: 7_add_email.up.sql\n\n-- migrate:up\nALTER TABLE users ADD email text;\n"
+        "-- migrate:revision 7\n-- migrate:parents 6\n-- migrate:message add email\n-- "
+        "migrate:transaction off\n"
+        "-- imported from golang-migrate: 7_add_email.up.sql\n\n-- migrate:up\nALTER TABLE users "
+        "ADD email text;\n"
         "-- migrate:down\nALTER TABLE users DROP email;\n");
 }
 
-TEST_CASE("render_history: the file holds each section byte for byte, and the loader reads it back") {
-  std::string up = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\nSELECT 1;\n$$;\n\n-- trailing comment\n";
-  ImportedHistory history{{{"1", {}, "create f", Transaction::on, up, std::string("DROP FUNCTION f();\n"), "x"}}, {}};
+TEST_CASE(
+    "render_history: the file holds each section byte for byte, and the loader reads it back") {
+  std::string up =
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\nSELECT 1;\n$$;\n\n-- trailing comment\n";
+  ImportedHistory history{
+      {{"1", {}, "create f", Transaction::on, up, std::string("DROP FUNCTION f();\n"), "x"}}, {}};
   auto graph = migrate::test::loaded(history, ImportTool::dbmate);
   CHECK(graph.get("1").up.text == up);
   const std::string& content = graph.get("1").content;
@@ -32,7 +42,8 @@ TEST_CASE("transaction_needed: own BEGIN/COMMIT or CONCURRENTLY runs outside a t
   CHECK(transaction_needed("vacuum analyze t;") == Transaction::off);
   CHECK(transaction_needed("CREATE TABLE t (id int);") == Transaction::on);
   // A function body's BEGIN is not a transaction.
-  CHECK(transaction_needed("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;") ==
+  CHECK(transaction_needed(
+            "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;") ==
         Transaction::on);
   CHECK(transaction_needed("INSERT INTO notes VALUES ('built concurrently');") == Transaction::on);
 }
@@ -45,7 +56,8 @@ TEST_CASE("ImportProblems: a line migrate would read as its marker is refused wi
     FAIL("not refused");
   } catch (const migrate::Error& error) {
     CHECK(std::string(error.what()) ==
-          "001_x.up.sql:2: a line starting with '-- migrate:' would be read as a migrate marker; reword that comment");
+          "001_x.up.sql:2: a line starting with '-- migrate:' would be read as a migrate marker; "
+          "reword that comment");
   }
 }
 
