@@ -10,26 +10,6 @@
 
 namespace migrate::core {
 
-namespace {
-
-// `run_in_transaction = false` (spaces free, a comment allowed after).
-std::optional<bool> run_in_transaction(const std::string& toml) {
-  for (size_t pos = 0; pos < toml.size();) {
-    size_t end = std::min(toml.find('\n', pos), toml.size());
-    std::string line = toml.substr(pos, end - pos);
-    pos = end + 1;
-    line = line.substr(0, line.find('#'));
-    line.erase(std::remove_if(line.begin(), line.end(),
-                              [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
-               line.end());
-    if (line == "run_in_transaction=false") return false;
-    if (line == "run_in_transaction=true") return true;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 ImportedHistory import_diesel(const std::vector<SourceFile>& files) {
   ImportedHistory history;
   ImportProblems problems;
@@ -86,7 +66,7 @@ ImportedHistory import_diesel(const std::vector<SourceFile>& files) {
       problems.check_no_markers(directory.down->path, *revision.down);
     }
     auto in_transaction =
-        directory.metadata ? run_in_transaction(directory.metadata->content) : std::nullopt;
+        directory.metadata ? boolean_setting(directory.metadata->content, "run_in_transaction") : std::nullopt;
     // Diesel runs every migration in a transaction unless its metadata says not to.
     revision.transaction = in_transaction && !*in_transaction ? Transaction::off : Transaction::on;
     by_version[version] = std::move(revision);

@@ -47,19 +47,6 @@ std::vector<unsigned long long> parts_of(const std::string& version) {
   return parts;
 }
 
-std::optional<bool> execute_in_transaction(const std::string& conf) {
-  for (size_t pos = 0; pos < conf.size();) {
-    size_t end = std::min(conf.find('\n', pos), conf.size());
-    std::string line = conf.substr(pos, end - pos);
-    pos = end + 1;
-    line.erase(std::remove_if(line.begin(), line.end(),
-                              [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
-               line.end());
-    if (line == "executeInTransaction=false") return false;
-    if (line == "executeInTransaction=true") return true;
-  }
-  return std::nullopt;
-}
 
 std::string base_name(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -115,7 +102,7 @@ ImportedHistory import_flyway(const std::vector<SourceFile>& files) {
     revision.up = file.content;
     auto conf = confs.find(file.path);
     auto in_transaction =
-        conf == confs.end() ? std::nullopt : execute_in_transaction(conf->second->content);
+        conf == confs.end() ? std::nullopt : boolean_setting(conf->second->content, "executeInTransaction");
     // Flyway itself runs a script holding a statement that cannot be in a
     // transaction (CREATE INDEX CONCURRENTLY, ...) outside one.
     revision.transaction = in_transaction ? (*in_transaction ? Transaction::on : Transaction::off)

@@ -148,6 +148,20 @@ Transaction transaction_needed(const std::string& sql) {
   return Transaction::on;
 }
 
+std::optional<bool> boolean_setting(const std::string& text, const std::string& key) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    line = line.substr(0, line.find('#'));
+    line.erase(std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
+               line.end());
+    if (line == key + "=false") return false;
+    if (line == key + "=true") return true;
+  }
+  return std::nullopt;
+}
+
 std::string trimmed(const std::string& text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return {};

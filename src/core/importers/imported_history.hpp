@@ -61,6 +61,9 @@ class ImportProblems {
 // ...), so migrate runs it statement by statement as psql would.
 Transaction transaction_needed(const std::string& sql);
 
+// `key = true|false` on a line of a settings file (TOML, Java properties;
+// blanks free, `#` starts a comment); nullopt when absent.
+std::optional<bool> boolean_setting(const std::string& text, const std::string& key);
 // Without leading and trailing blanks (spaces, tabs, CR, LF).
 std::string trimmed(const std::string& text);
 bool ends_with(const std::string& text, const std::string& suffix);

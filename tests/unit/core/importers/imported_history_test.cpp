@@ -66,3 +66,9 @@ TEST_CASE("import_tool_from: the names --from takes") {
   CHECK(!import_tool_from("goose"));
   CHECK(import_tool_names() == "dbmate, golang-migrate, diesel, flyway, sqitch, alembic");
 }
+
+TEST_CASE("boolean_setting: a key's true or false, blanks and comments allowed") {
+  CHECK(boolean_setting("# note\nrun_in_transaction = false # why\n", "run_in_transaction") == false);
+  CHECK(boolean_setting("executeInTransaction=true\n", "executeInTransaction") == true);
+  CHECK(!boolean_setting("other = false\n", "run_in_transaction"));
+}
