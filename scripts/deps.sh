@@ -31,12 +31,42 @@ PACKAGES=(
   python3-alembic
   alembic
   python3-psycopg2
+  # the peers whose histories `migrate import` adopts (tests/blackbox/test_import.sh)
+  sqitch
+  libdbd-pg-perl
+)
+
+# npm packages: dbmate ships there, not in Debian. Without npm the round trip
+# that uses it is skipped (exit 77), so a missing npm is not an error here.
+NPM_PACKAGES=(
+  dbmate
 )
 
 if [[ "${1:-}" == "--list" ]]; then
   printf '%s\n' "${PACKAGES[@]}"
   exit 0
 fi
+
+install_npm_packages() {
+  local pkg missing_npm=()
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "deps: npm is not installed; skipping ${NPM_PACKAGES[*]} (the tests that need them skip)" >&2
+    return 0
+  fi
+  for pkg in "${NPM_PACKAGES[@]}"; do
+    command -v "$pkg" >/dev/null 2>&1 || missing_npm+=("$pkg")
+  done
+  ((${#missing_npm[@]} == 0)) && return 0
+  if [[ "$(id -u)" == 0 ]]; then
+    npm install -g "${missing_npm[@]}" >&2 || echo "deps: warning: npm could not install ${missing_npm[*]}" >&2
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo npm install -g "${missing_npm[@]}" >&2 || echo "deps: warning: npm could not install ${missing_npm[*]}" >&2
+  else
+    echo "deps: warning: installing ${missing_npm[*]} with npm needs root; the tests that need them skip" >&2
+  fi
+}
+# Runs when the script ends, after the Debian packages (npm may be among them one day).
+trap install_npm_packages EXIT
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -13,6 +13,7 @@ struct App::Options {
   DowngradeOptions downgrade;
   ContractOptions contract;
   StampOptions stamp;
+  ImportOptions import;
   NewOptions new_revision;
   ShowOptions show;
   ResolveBranchOptions resolve;
@@ -28,6 +29,8 @@ void add_lock_options(CLI::App* command, RunOptions& run) {
       ->capture_default_str();
   command->add_flag("--ignore-unknown", run.ignore_unknown,
                     "Proceed although the database holds revisions the files do not know (recorded; emergencies only)");
+  command->add_flag("--allow-existing-schema", run.allow_existing_schema,
+                    "Run on a database that holds tables or another tool's history but no migrate state (recorded)");
   command->add_flag("--sql", run.sql, "Print the SQL that would run, touching nothing");
 }
 
@@ -71,7 +74,8 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
   m_app.fallthrough();
   m_app.footer(
       "Exit codes: 0 success, 1 runtime failure, 2 usage or invalid files, 3 unknown revisions in the database,\n"
-      "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error, 130 interrupted.\n"
+      "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error,\n"
+      "8 a schema or another tool's history migrate did not write (adopt it: import, stamp), 130 interrupted.\n"
       "Docs: docs/ in the source tree, or `man migrate`.");
   m_app.add_option("--dir", o.global.dir, "Migrations directory (default: migrations, or dir in migrate.yaml)");
   m_app.add_option("--database-url", o.global.database_url,
@@ -118,12 +122,20 @@ App::App() : m_app("migrate: safe PostgreSQL schema migrations under live traffi
 
   auto* stamp = m_app.add_subcommand("stamp", "Record revisions as applied (or not) without running them");
   stamp->add_option("target", o.stamp.target, "head, heads, base, or a revision id or prefix");
+  stamp->add_option("--from-state", o.stamp.from_state,
+                    "Record what this tool's state table says is applied (dbmate, golang-migrate, diesel, flyway, "
+                    "sqitch, alembic), after `migrate import`");
   stamp->add_option("--update-checksum", o.stamp.update_checksum,
                     "Accept the changed file of this applied revision (recorded); repeat for several");
   stamp->add_flag("-y,--yes", o.stamp.yes, "Forget applied revisions without asking");
   add_lock_options(stamp, o.stamp.run);
   add_source_option(stamp, o.stamp.run);
   bind(stamp, "stamp", [&o](commands::Environment& c) { return run_stamp(c, o.stamp); }, &o.stamp.run.sql);
+
+  auto* import = m_app.add_subcommand("import", "Write revision files from another tool's migrations");
+  import->add_option("--from", o.import.from, "dbmate, golang-migrate, diesel, flyway, sqitch or alembic")->required();
+  import->add_option("source", o.import.source, "The other tool's migrations directory")->required();
+  bind(import, "import", [&o](commands::Environment& c) { return run_import(c, o.import); });
 
   auto* status = m_app.add_subcommand("status", "Where the database is: applied, pending, unknown, changed, lock");
   bind(status, "status", [](commands::Environment& c) { return run_status(c); });

@@ -22,6 +22,8 @@ struct RunOptions {
   std::string batch_pause = "0";
   std::string source;
   bool ignore_unknown = false;
+  // Run on a database that holds tables or another tool's state but no migrate state.
+  bool allow_existing_schema = false;
   bool sql = false;  // print the SQL instead of running it
   // An interrupted non-transactional statement: run it again, or take it as done.
   bool resume = false;
@@ -42,9 +44,14 @@ struct ContractOptions {
 };
 struct StampOptions {
   std::string target;
+  std::string from_state;  // record what this tool's state table says is applied
   std::vector<std::string> update_checksum;  // revisions whose new file content is accepted
   bool yes = false;                          // forget applied revisions without asking
   RunOptions run;
+};
+struct ImportOptions {
+  std::string from;    // the tool: dbmate, golang-migrate, diesel, flyway, sqitch, alembic
+  std::string source;  // its migrations directory
 };
 struct NewOptions {
   std::string message;
@@ -70,6 +77,7 @@ int run_upgrade(Environment& env, const UpgradeOptions& options);
 int run_downgrade(Environment& env, const DowngradeOptions& options);
 int run_contract(Environment& env, const ContractOptions& options);
 int run_stamp(Environment& env, const StampOptions& options);
+int run_stamp_from_state(Environment& env, const StampOptions& options);
 int run_status(Environment& env);
 int run_history(Environment& env);
 int run_heads(Environment& env);
@@ -78,5 +86,6 @@ int run_resolve_branch(Environment& env, const ResolveBranchOptions& options);
 int run_lock_status(Environment& env);
 int run_lock_clear(Environment& env, const LockClearOptions& options);
 int run_lint(Environment& env);
+int run_import(Environment& env, const ImportOptions& options);
 
 }  // namespace migrate::commands

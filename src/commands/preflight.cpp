@@ -42,7 +42,7 @@ engine::ExecutionOptions execution_options(const Environment& env, const RunOpti
 }
 
 Preflight::Preflight(Environment& env, const RunOptions& options, const core::RevisionGraph& graph,
-                     const std::vector<std::string>& accepted, ChangedFiles others)
+                     const std::vector<std::string>& accepted, ChangedFiles others, ExistingSchema existing)
     : m_env(env), m_graph(graph), m_state(env.schema()), m_execution(execution_options(env, options)) {
   auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
   if (options.sql) {
@@ -59,6 +59,8 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
     m_lock = std::make_unique<engine::MigrationLock>(*m_database, env.reporter(), env.clock(), lock_options);
   }
   m_applied = engine::read_applied(*m_database, env.schema());
+  // Before anything is created, not even the state schema.
+  if (m_applied.empty()) check_adoption(existing, options.allow_existing_schema);
   core::Status status = core::compute_status(graph, m_applied);
 
   if (!status.unknown.empty()) {
@@ -75,6 +77,19 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
   for (const auto& id : status.changed)
     if (std::find(accepted.begin(), accepted.end(), id) == accepted.end()) refused.push_back(id);
   if (others == ChangedFiles::refuse && !refused.empty()) throw core::ChangedFilesError(graph, m_applied, refused);
+}
+
+void Preflight::check_adoption(ExistingSchema existing, bool allowed) {
+  m_foreign = m_database->foreign_state();
+  if (!core::needs_adoption(m_foreign)) return;
+  std::string found = core::describe_foreign_state(m_foreign);
+  if (existing == ExistingSchema::adopt) {
+    m_adoption = {"adopt", "adopted a database that held " + found};
+    return;
+  }
+  if (!allowed) throw core::UnadoptedDatabaseError(m_foreign);
+  m_adoption = {"allow-existing-schema", "run with --allow-existing-schema on a database that held " + found};
+  m_env.reporter().warning("--allow-existing-schema: proceeding although the database holds " + found + " (recorded)");
 }
 
 void Preflight::check(const core::Plan& plan) {
@@ -117,6 +132,10 @@ Preflight::~Preflight() = default;
 void Preflight::prepare_state() {
   if (engine::layout_needs_update(m_database->state_layout())) m_database->create_state();
   m_database->write_holder(m_holder);
+  if (!m_adoption.kind.empty()) {
+    m_database->run({{m_adoption}, true});
+    m_adoption = {};
+  }
 }
 
 void Preflight::run(const core::Plan& plan) {

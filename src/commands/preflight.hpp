@@ -18,17 +18,23 @@ namespace migrate::commands {
 
 class Preflight {
  public:
-  // Changed files are refused (exit 6) except those in `accepted` (stamp
-  // --update-checksum), and all of them when `others` is allow (`stamp
-  // --update-checksum` alone runs nothing).
-  enum class ChangedFiles { refuse, allow };
   // Connects (unless --sql without a database), takes the lock, reads state
-  // and refuses inconsistencies; writes nothing.
+  // and refuses inconsistencies; writes nothing. Changed files are refused
+  // (exit 6) except those in `accepted` (stamp --update-checksum), and all of
+  // them when `others` is allow (`stamp --update-checksum` alone runs nothing).
+  // A database that holds tables or another tool's state but no migrate
+  // state is refused (exit 8) unless --allow-existing-schema, or the command
+  // is the one that adopts it (stamp).
+  enum class ChangedFiles { refuse, allow };
+  enum class ExistingSchema { refuse, adopt };
   Preflight(Environment& env, const RunOptions& options, const core::RevisionGraph& graph,
-            const std::vector<std::string>& accepted = {}, ChangedFiles others = ChangedFiles::refuse);
+            const std::vector<std::string>& accepted = {}, ChangedFiles others = ChangedFiles::refuse,
+            ExistingSchema existing = ExistingSchema::refuse);
   ~Preflight();
 
   engine::Database& database() { return *m_database; }
+  // What the database held besides migrate's state when it had none (empty otherwise).
+  const core::ForeignState& foreign_state() const { return m_foreign; }
   const std::vector<core::AppliedRevision>& applied() const { return m_applied; }
   core::AppliedPhases phases() const { return core::known_phases(m_graph, m_applied); }
   const engine::ExecutionOptions& execution() const { return m_execution; }
@@ -37,13 +43,16 @@ class Preflight {
   // 2 naming file and line) and, for upgrades, lint finds no error (exit 7;
   // warnings are shown).
   void check(const core::Plan& plan);
-  // Creates or updates the state schema and records the lock holder: the
-  // first writes of a command, after every check passed.
+  // Creates or updates the state schema and records the lock holder (and an
+  // existing schema run over or adopted): the first writes of a command,
+  // after every check passed.
   void prepare_state();
   // check(), prepare_state(), then the executor.
   void run(const core::Plan& plan);
 
  private:
+  void check_adoption(ExistingSchema existing, bool allowed);
+
   Environment& m_env;
   const core::RevisionGraph& m_graph;
   engine::StateSql m_state;
@@ -54,6 +63,8 @@ class Preflight {
   engine::Database* m_database = nullptr;
   engine::HolderInfo m_holder;
   bool m_checked = false;
+  core::ForeignState m_foreign;
+  engine::state::Event m_adoption;  // recorded once the state exists
   std::vector<core::AppliedRevision> m_applied;
 };
 

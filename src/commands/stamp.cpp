@@ -25,6 +25,7 @@ bool confirm_forget(const Environment& env, const core::RevisionGraph& graph, co
 }  // namespace
 
 int run_stamp(Environment& env, const StampOptions& options) {
+  if (!options.from_state.empty()) return run_stamp_from_state(env, options);
   core::RevisionGraph graph = env.load_graph();
   std::vector<std::string> accepted;
   for (const auto& spec : options.update_checksum) accepted.push_back(core::resolve_revision(graph, spec));
@@ -33,8 +34,10 @@ int run_stamp(Environment& env, const StampOptions& options) {
                       "e.g. `migrate stamp head` to mark every revision applied without running it");
   // Accepting new content runs nothing; recording revisions as applied must
   // not happen over changed files, as for any other command.
+  // Stamping is how an existing schema is adopted: it is not refused for one.
   Preflight preflight(env, options.run, graph, accepted,
-                    options.target.empty() ? Preflight::ChangedFiles::allow : Preflight::ChangedFiles::refuse);
+                      options.target.empty() ? Preflight::ChangedFiles::allow : Preflight::ChangedFiles::refuse,
+                      Preflight::ExistingSchema::adopt);
   const engine::state::Provenance& provenance = preflight.execution().provenance;
   engine::Batch batch;
   std::vector<std::string> recorded, forgotten;

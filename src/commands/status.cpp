@@ -7,6 +7,7 @@
 #include "commands/commands.hpp"
 #include "engine/state_layout.hpp"
 #include "commands/session_json.hpp"
+#include "core/importers/foreign_state.hpp"
 #include "core/revisions/status.hpp"
 
 namespace migrate::commands {
@@ -37,6 +38,14 @@ void print_invalid_indexes(std::ostream& out, const report::Style& style, const 
          "revision builds (`*_ccnew`: left by REINDEX CONCURRENTLY)\n";
 }
 
+nlohmann::json foreign_state_json(const core::ForeignState& foreign) {
+  nlohmann::json tools = nlohmann::json::array();
+  for (const auto& table : foreign.tools)
+    tools.push_back({{"tool", core::tool_name(table)}, {"table", table.schema + "." + table.table},
+                     {"newest_version", table.newest}});
+  return {{"tools", tools}, {"tables", foreign.user_tables}, {"table_count", foreign.user_table_count}};
+}
+
 }  // namespace
 
 int run_status(Environment& env) {
@@ -45,6 +54,8 @@ int run_status(Environment& env) {
   std::vector<core::AppliedRevision> applied = engine::read_applied(*database, env.schema());
   core::Status status = core::compute_status(graph, applied);
   std::optional<engine::LockHolder> holder = database->lock_holder();
+  core::ForeignState foreign = applied.empty() ? database->foreign_state() : core::ForeignState{};
+  bool unadopted = core::needs_adoption(foreign);
   // A revision in progress while nobody holds the lock was interrupted: the
   // database is not in a state a deploy should go ahead on.
   bool interrupted = !status.in_progress.empty() && !holder;
@@ -53,7 +64,8 @@ int run_status(Environment& env) {
   // invalid until its build ends.
   std::vector<engine::InvalidIndex> invalid = database->invalid_indexes();
   bool broken_indexes = !invalid.empty() && !holder;
-  int code = !status.unknown.empty() ? static_cast<int>(ExitCode::unknown_revisions)
+  int code = unadopted                 ? static_cast<int>(ExitCode::unadopted_database)
+             : !status.unknown.empty() ? static_cast<int>(ExitCode::unknown_revisions)
              : !status.changed.empty() ? static_cast<int>(ExitCode::checksum_mismatch)
              : interrupted || broken_indexes ? static_cast<int>(ExitCode::runtime)
                                              : 0;
@@ -71,7 +83,9 @@ int run_status(Environment& env) {
         {"applied", status.applied}, {"pending", status.pending}, {"unknown", unknown},
         {"changed", status.changed}, {"expanded", status.expanded}, {"in_progress", in_progress},
         {"heads", status.file_heads}, {"database_heads", status.database_heads},
-        {"lock", holder ? holder_json(*holder) : nlohmann::json(nullptr)}, {"consistent", status.consistent()},
+        {"lock", holder ? holder_json(*holder) : nlohmann::json(nullptr)},
+        {"unadopted", unadopted ? foreign_state_json(foreign) : nlohmann::json(nullptr)},
+        {"consistent", status.consistent() && !unadopted},
         {"invalid_indexes", invalid_indexes_json(invalid)},
         {"exit_code", code}};
     env.out() << result.dump(2) << '\n';
@@ -119,6 +133,11 @@ int run_status(Environment& env) {
            "`migrate show <id>` prints a revision from the database\n";
   }
   print_invalid_indexes(out, style, invalid, holder.has_value());
+  if (unadopted) {
+    out << style.red(fmt::format("{:<10} no migrate state, but the database holds {}\n", "UNADOPTED",
+                                 core::describe_foreign_state(foreign)));
+    out << "           writing commands refuse it (exit 8); " << core::adoption_steps(foreign) << '\n';
+  }
   out << fmt::format("{:<10} {}\n", "lock", holder ? "held by " + engine::describe_session(holder->session) : "free");
   return code;
 }

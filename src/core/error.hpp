@@ -18,6 +18,7 @@ enum class ExitCode : int {
   lock_not_acquired = 5,
   checksum_mismatch = 6,
   lint = 7,
+  unadopted_database = 8,
   interrupted = 130,
 };
 

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/importers/foreign_state.hpp"
+#include "core/importers/tool_state.hpp"
+#include "core/revisions/applied_revision.hpp"
 #include "core/error.hpp"
 #include "core/revisions/applied_revision.hpp"
 #include "engine/database_types.hpp"
@@ -30,6 +33,16 @@ class Database {
   // Creates the state schema or brings its layout to this tool's version,
   // keeping every row (idempotent).
   virtual void create_state() = 0;
+  // Other tools' state tables (with their newest version) and tables outside
+  // system schemas and migrate's own: what a database migrate did not build holds.
+  virtual core::ForeignState foreign_state() = 0;
+  // Another tool's state table (core::state_table_of), read only: its name as
+  // people read it and its records; nullopt when it does not exist.
+  struct ToolStateTable {
+    std::string shown;
+    std::vector<core::ToolStateRow> rows;
+  };
+  virtual std::optional<ToolStateTable> tool_state(core::ImportTool tool) = 0;
 
   // --- the migration lock ------------------------------------------------------
   virtual bool try_lock() = 0;

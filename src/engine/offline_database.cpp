@@ -29,6 +29,14 @@ void OfflineDatabase::create_state() {
   run(batch);
 }
 
+core::ForeignState OfflineDatabase::foreign_state() {
+  return m_reads ? m_reads->foreign_state() : core::ForeignState{};
+}
+
+std::optional<Database::ToolStateTable> OfflineDatabase::tool_state(core::ImportTool tool) {
+  return m_reads ? m_reads->tool_state(tool) : std::nullopt;
+}
+
 bool OfflineDatabase::table_exists(const TableName& table) { return m_reads ? m_reads->table_exists(table) : true; }
 
 std::vector<std::string> OfflineDatabase::primary_key(const TableName& table) {

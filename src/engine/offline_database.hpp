@@ -21,6 +21,8 @@ class OfflineDatabase : public Database {
   std::string read_content(const std::string& id) override;
   void create_state() override;
 
+  core::ForeignState foreign_state() override;
+  std::optional<ToolStateTable> tool_state(core::ImportTool tool) override;
   bool try_lock() override { return true; }
   void unlock() override {}
   std::optional<LockHolder> lock_holder() override { return std::nullopt; }

@@ -25,7 +25,7 @@ namespace stdfs = std::filesystem;
 
 // The whole file, with one read where the size allows (thousands of small
 // files: streams cost more than the reading).
-static std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(ExitCode::usage, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string text;
@@ -44,30 +44,37 @@ static std::string read_file(const std::string& path) {
   return text;
 }
 
+std::vector<std::string> files_below(const std::string& dir) {
+  std::error_code error;
+  std::vector<std::string> paths;
+  for (auto it = stdfs::recursive_directory_iterator(dir, stdfs::directory_options::skip_permission_denied, error);
+       it != stdfs::recursive_directory_iterator(); it.increment(error)) {
+    if (error) break;
+    std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    // The iterator's paths start with `dir` as given; they are shown as they are.
+    if (it->is_regular_file()) paths.push_back(it->path().string());
+  }
+  if (error) throw usage_error(fmt::format("cannot read '{}': {}", dir, error.message()));
+  return paths;
+}
+
 std::vector<core::SourceFile> read_migrations(const std::string& dir) {
   std::error_code error;
   if (!stdfs::is_directory(dir, error))
     throw usage_error(fmt::format("migrations directory '{}' does not exist", dir),
                       "run `migrate init` to create it, or point --dir at your migrations");
   std::vector<core::SourceFile> files;
-  for (auto it = stdfs::recursive_directory_iterator(dir, stdfs::directory_options::skip_permission_denied, error);
-       it != stdfs::recursive_directory_iterator(); it.increment(error)) {
-    if (error) break;
-    const auto& path = it->path();
-    std::string name = path.filename().string();
-    if (!name.empty() && name[0] == '.') {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file() || !core::format_of(name)) continue;
-    // The iterator's paths start with `dir` as given; show them as they are.
-    std::string shown = path.string();
-    std::string text = read_file(shown);
+  for (auto& path : files_below(dir)) {
+    if (!core::format_of(stdfs::path(path).filename().string())) continue;
+    std::string text = read_file(path);
     // A UTF-8 byte order mark (some Windows editors write one) is not SQL.
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-    files.push_back({shown, std::move(text)});
+    files.push_back({std::move(path), std::move(text)});
   }
-  if (error) throw usage_error(fmt::format("cannot read '{}': {}", dir, error.message()));
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return files;
 }

@@ -14,6 +14,13 @@ namespace migrate::fs {
 // `dir/relative`. Throws a usage Error when the directory does not exist.
 std::vector<core::SourceFile> read_migrations(const std::string& dir);
 
+// Every regular file below `dir`, hidden files and directories skipped, as
+// paths that start with `dir`. Throws a usage Error when a directory cannot be read.
+std::vector<std::string> files_below(const std::string& dir);
+
+// The whole file as bytes; throws a usage Error when it cannot be read.
+std::string read_file(const std::string& path);
+
 // Writes a new file; refuses to overwrite. Returns the path written.
 std::string write_new_file(const std::string& dir, const std::string& name, const std::string& content);
 

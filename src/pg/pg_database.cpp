@@ -12,6 +12,7 @@
 #include "engine/backfill_sql.hpp"
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
+#include "pg/foreign_state_query.hpp"
 
 namespace migrate::pg {
 
@@ -207,6 +208,35 @@ void PgDatabase::create_state() {
   for (auto& sql : m_impl->state.ensure_layout()) batch.statements.emplace_back(std::move(sql));
   run(batch);
   m_impl->probed = false;
+}
+
+core::ForeignState PgDatabase::foreign_state() {
+  // A refused query is a DatabaseError: a table of a known name in another shape.
+  Query query = [this](const std::string& sql) {
+    try {
+      return to_rows(m_impl->exec(sql));
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const pqxx::sql_error& error) {
+      throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), 0);
+    }
+  };
+  return translated("looking for other tools' state and tables", [&] { return read_foreign_state(query, m_impl->state); });
+}
+
+std::optional<engine::Database::ToolStateTable> PgDatabase::tool_state(core::ImportTool tool) {
+  return translated("reading " + core::state_table_of(tool), [&]() -> std::optional<ToolStateTable> {
+    auto found = to_rows(m_impl->exec(fmt::format(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname || '.' || c.relname "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass({})",
+        quote_literal(core::state_table_of(tool)))));
+    if (found.empty() || !found[0][0]) return std::nullopt;
+    ToolStateTable table;
+    table.shown = found[0][1].value_or("");
+    for (const auto& row : to_rows(m_impl->exec(core::state_rows_sql(tool, *found[0][0]))))
+      table.rows.push_back({row[0].value_or(""), row[1].value_or("f") == "t", row[2].value_or("")});
+    return table;
+  });
 }
 
 bool PgDatabase::try_lock() {

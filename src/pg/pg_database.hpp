@@ -24,6 +24,8 @@ class PgDatabase : public engine::Database {
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
   void create_state() override;
+  core::ForeignState foreign_state() override;
+  std::optional<ToolStateTable> tool_state(core::ImportTool tool) override;
 
   bool try_lock() override;
   void unlock() override;

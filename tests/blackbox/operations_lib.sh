@@ -76,7 +76,7 @@ assert_outside_transaction() {
 }
 
 upgrade_ok() {
-  m upgrade --batch-size 2
+  m upgrade --allow-existing-schema --batch-size 2
   assert_rc 0
 }
 

@@ -9,6 +9,7 @@
 #                                  into DEST (created), e.g. `checkout migrations story/base story/v2`
 #   assert_db_untouched URL        no `migrate` schema and no table outside the system schemas
 #   schema_snapshot URL            pg_dump --schema-only plus the rows of migrate.revisions
+#   database_dump URL              pg_dump of schema and rows, for byte-identical comparisons
 #   applied_ids URL                ids in migrate.revisions, sorted, one line, space-separated
 #   columns_of URL TABLE           column names of public.TABLE, sorted, space-separated
 #   table_exists URL TABLE         exit 0 when public.TABLE exists
@@ -115,4 +116,10 @@ finish_sections() {
     echo "FAILED sections: ${_SECTIONS_FAILED[*]}" >&2
     exit 1
   fi
+}
+
+# database_dump URL: pg_dump of the whole database (schema and rows), without
+# the lines that change from run to run; for "changed nothing" comparisons.
+database_dump() {
+  pg_dump --no-owner --no-privileges -d "$1" | grep -Ev '^(--|$|\\(un)?restrict )'
 }

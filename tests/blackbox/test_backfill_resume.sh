@@ -12,6 +12,8 @@ ID=b0f111000001
 
 # project ROWS: cd to a new scratch directory with the canary revision in
 # migrations/, and a new database ($URL) whose users table holds ROWS rows.
+# The users table exists before migrate runs, as an application built it: the
+# upgrades say so with --allow-existing-schema.
 project() {
   cd "$(scratch_dir)" || exit 1
   URL=$(new_db)
@@ -61,7 +63,7 @@ assert_in_progress() {
 # kill_mid_backfill NAME: starts the upgrade and SIGKILLs it once the backfill
 # has saved progress; returns once its backend is gone too.
 kill_mid_backfill() {
-  migrate_bg "$1" --database-url "$URL" upgrade --batch-size 1000 --batch-pause 5ms
+  migrate_bg "$1" --database-url "$URL" upgrade --allow-existing-schema --batch-size 1000 --batch-pause 5ms
   wait_until "$URL" "SELECT to_regclass('migrate.backfill_progress') IS NOT NULL AND
                      EXISTS (SELECT 1 FROM migrate.backfill_progress WHERE rows_done > 0)" 200
   kill -KILL "$BG_PID"
@@ -84,7 +86,7 @@ killed_backfill_resumes() {
   assert_eq "Ada|Jean Picard" "$(q "SELECT (SELECT first FROM users WHERE name = 'Ada Lovelace') || '|' ||
                                           (SELECT name FROM users WHERE last = 'Picard')")"
 
-  run_migrate --database-url "$URL" upgrade --batch-size 5000
+  run_migrate --database-url "$URL" upgrade --allow-existing-schema --batch-size 5000
   assert_rc 0
   assert_err_contains "resuming the backfill of public.users after $done_at_kill rows"
   # This run's rows only, so that its rate is right: the rest of the 300,000
@@ -101,7 +103,7 @@ killed_backfill_resumes() {
 interrupted_backfill_resumes() {
   local rc=0 done_at_stop
   project 100000
-  migrate_bg stopped --database-url "$URL" upgrade --batch-size 1000 --batch-pause 5ms
+  migrate_bg stopped --database-url "$URL" upgrade --allow-existing-schema --batch-size 1000 --batch-pause 5ms
   wait_until "$URL" "SELECT to_regclass('migrate.backfill_progress') IS NOT NULL AND
                      EXISTS (SELECT 1 FROM migrate.backfill_progress WHERE rows_done > 0)" 200
   kill -INT "$BG_PID"
@@ -122,7 +124,7 @@ interrupted_backfill_resumes() {
                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" \
     "the migration lock is released"
 
-  run_migrate --database-url "$URL" upgrade
+  run_migrate --database-url "$URL" upgrade --allow-existing-schema
   assert_rc 0
   assert_err_contains "resuming the backfill of public.users after $done_at_stop rows"
   assert_all_rows_right
@@ -147,7 +149,7 @@ message: split legacy names
 operations:
   - add_column: {table: legacy_users, column: first, type: text, up: "split_part(name, ' ', 1)"}
 YAML
-  run_migrate --database-url "$URL" upgrade
+  run_migrate --database-url "$URL" upgrade --allow-existing-schema
   assert_rc 1
   assert_err_contains "migrations/${ID}_split.yaml:4: table public.legacy_users has no primary key"
   assert_err_contains "add a primary key to the table first"
@@ -160,12 +162,12 @@ YAML
   assert_eq "[]" "$(json_out 'd["in_progress"]')"
 
   # The same refusal again: nothing in the way of a retry.
-  run_migrate --database-url "$URL" upgrade
+  run_migrate --database-url "$URL" upgrade --allow-existing-schema
   assert_rc 1
   assert_err_contains "has no primary key"
 
   q "ALTER TABLE legacy_users ADD COLUMN id bigserial PRIMARY KEY"
-  run_migrate --database-url "$URL" upgrade
+  run_migrate --database-url "$URL" upgrade --allow-existing-schema
   assert_rc 0
   assert_eq expanded "$(q "SELECT phase FROM migrate.revisions WHERE id = '$ID'")"
   assert_eq "Ada,Alan" "$(q "SELECT string_agg(first, ',' ORDER BY name) FROM legacy_users")"

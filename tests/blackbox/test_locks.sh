@@ -9,6 +9,8 @@ work=$(scratch_dir)
 cd "$work"
 
 # --- a DDL step blocked by an idle-in-transaction session -------------------
+# The application built its users table before migrate ran: upgrades say so
+# with --allow-existing-schema.
 url=$(new_db)
 psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text); INSERT INTO users (name) VALUES ('Ada')"
 write_revision m1 a00000000001 "" "ALTER TABLE users ADD COLUMN first text;" "ALTER TABLE users DROP COLUMN first;"
@@ -16,7 +18,7 @@ open_session app "$url" v1-app
 session_send app "BEGIN; SELECT count(*) FROM users;"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app' AND state = 'idle in transaction'"
 blocker=$(backend_pid_of "$url" v1-app)
-migrate_bg run1 --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --retries 50
+migrate_bg run1 --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-timeout 100ms --retries 50
 sleep 1.5
 # Meanwhile the application is not queued behind the ALTER for longer than lock_timeout.
 start=$(date +%s%N)
@@ -37,14 +39,14 @@ psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text)"
 open_session app2 "$url" v1-app
 session_send app2 "BEGIN; SELECT count(*) FROM users;"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app' AND state = 'idle in transaction'"
-run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 50ms --retries 2
+run_migrate --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-timeout 50ms --retries 2
 assert_rc 1
 assert_err_contains "m1/a00000000001.sql:7: could not get a lock within lock_timeout 50ms after 3 attempts"
 assert_err_contains "blocked by pid $(backend_pid_of "$url" v1-app) (v1-app"
 assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "nothing recorded"
 
 # --- --terminate-blockers-after ends an idle-in-transaction blocker ----------
-run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --terminate-blockers-after 500ms
+run_migrate --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-timeout 100ms --terminate-blockers-after 500ms
 assert_rc 0
 assert_err_contains "terminated pid"
 assert_eq "0" "$(psql_db "$url" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app'")" "idle blocker terminated"
@@ -57,7 +59,7 @@ psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text)"
 open_session busy "$url" busy-app
 session_send busy "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE; SELECT pg_sleep(2); COMMIT;"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'busy-app' AND state = 'active'"
-run_migrate --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --retries 40 --terminate-blockers-after 200ms
+run_migrate --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-timeout 100ms --retries 40 --terminate-blockers-after 200ms
 assert_rc 0
 assert_err_contains "(busy-app"
 assert_err_not_contains "terminated pid"
@@ -69,10 +71,10 @@ psql_db "$url" "CREATE TABLE users (id bigserial PRIMARY KEY, name text)"
 open_session app3 "$url" v1-app
 session_send app3 "BEGIN; SELECT count(*) FROM users;"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'v1-app' AND state = 'idle in transaction'"
-migrate_bg first --dir m1 --database-url "$url" upgrade --lock-timeout 100ms --retries 100
+migrate_bg first --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-timeout 100ms --retries 100
 first_pid=$BG_PID
 wait_until "$url" "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-run_migrate --dir m1 --database-url "$url" upgrade --lock-wait 1500ms
+run_migrate --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-wait 1500ms
 assert_rc 5
 assert_err_contains "waiting for the migration lock"
 assert_err_contains "the migration lock was not acquired within 1.5s"
@@ -94,13 +96,13 @@ session_close app3
 url=$(new_db)
 write_revision m2 b00000000001 "" "SELECT pg_sleep(1);"
 write_revision m2 b00000000002 b00000000001 "CREATE TABLE after_freeze (id int);" "DROP TABLE after_freeze;"
-migrate_bg frozen --dir m2 --database-url "$url" upgrade
+migrate_bg frozen --dir m2 --database-url "$url" upgrade --allow-existing-schema
 frozen_pid=$BG_PID
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(1)%' AND state = 'active' AND pid <> pg_backend_pid() AND application_name LIKE 'migrate upgrade@%'"
 kill -STOP "$frozen_pid"
 # Its statement finishes on the server; the stopped client keeps the session and the lock.
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'migrate upgrade@%' AND application_name NOT LIKE '%(watch)' AND state = 'idle'"
-run_migrate --dir m2 --database-url "$url" upgrade --lock-wait 200ms
+run_migrate --dir m2 --database-url "$url" upgrade --allow-existing-schema --lock-wait 200ms
 assert_rc 5
 run_migrate --database-url "$url" lock clear --stale-after 0s
 assert_rc 2
@@ -115,14 +117,14 @@ assert_rc 0
 assert_out_contains "Terminated backend"
 assert_eq "1" "$(psql_db "$url" "SELECT count(*) FROM migrate.events WHERE kind = 'lock-clear'")" "clear recorded"
 kill -9 "$frozen_pid" 2>/dev/null || true
-run_migrate --dir m2 --database-url "$url" upgrade
+run_migrate --dir m2 --database-url "$url" upgrade --allow-existing-schema
 assert_rc 0
 assert_eq "2" "$(psql_db "$url" "SELECT count(*) FROM migrate.revisions")" "both revisions applied"
 
 # --- an active holder is refused without --force -------------------------------
 url=$(new_db)
 write_revision m3 c00000000001 "" "SELECT pg_sleep(3);"
-migrate_bg active --dir m3 --database-url "$url" upgrade
+migrate_bg active --dir m3 --database-url "$url" upgrade --allow-existing-schema
 wait_until "$url" "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()"
 run_migrate --database-url "$url" lock clear --yes
 assert_rc 1
@@ -144,7 +146,7 @@ for i in $(seq -w 1 20); do
 done
 pids=()
 for n in 1 2 3 4 5 6; do
-  "$MIGRATE_BIN" --dir m4 --database-url "$url" upgrade --lock-wait 60s >"runner$n.out" 2>"runner$n.err" &
+  "$MIGRATE_BIN" --dir m4 --database-url "$url" upgrade --allow-existing-schema --lock-wait 60s >"runner$n.out" 2>"runner$n.err" &
   pids+=($!)
 done
 for n in 0 1 2 3 4 5; do
@@ -160,7 +162,7 @@ session_send holder "SELECT pg_advisory_lock(1835624306, $(python3 -c 'h=2166136
 for c in b"migrate": h = ((h ^ c) * 16777619) & 0xffffffff
 print(h - (1 << 32) if h >= 1 << 31 else h)'));"
 wait_until "$url" "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-migrate_bg waiting --dir m1 --database-url "$url" upgrade --lock-wait 60s
+migrate_bg waiting --dir m1 --database-url "$url" upgrade --allow-existing-schema --lock-wait 60s
 sleep 1
 kill -INT "$BG_PID"
 rc=0

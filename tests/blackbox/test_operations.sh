@@ -194,7 +194,7 @@ INDEX_OPS='  - create_index: {name: docs_slug_idx, table: docs, columns: [slug],
 
 index_expand_contract_down() {
   project "$INDEX_SETUP" "$INDEX_OPS"
-  m upgrade --sql
+  m upgrade --allow-existing-schema --sql
   assert_rc 0
   # CONCURRENTLY, and never inside BEGIN ... COMMIT.
   assert_out_contains 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "docs_slug_idx" ON "public"."docs" ("slug") WHERE (slug IS NOT NULL)'
@@ -259,7 +259,7 @@ CONSTRAINT_OPS='  - add_constraint: {table: orders, name: orders_qty_positive, c
 
 constraints_expand_down() {
   project "$CONSTRAINT_SETUP" "$CONSTRAINT_OPS"
-  m upgrade --sql
+  m upgrade --allow-existing-schema --sql
   assert_rc 0
   assert_out_contains 'ADD CONSTRAINT "orders_qty_positive" CHECK (qty > 0) NOT VALID'
   assert_out_contains 'ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_qty_positive"'
@@ -291,7 +291,7 @@ constraints_expand_down() {
 constraint_validation_fails() {
   project "CREATE TABLE orders (id bigserial PRIMARY KEY, qty integer); INSERT INTO orders (qty) VALUES (0);" \
     '  - add_constraint: {table: orders, name: orders_qty_positive, check: "qty > 0"}'
-  m upgrade
+  m upgrade --allow-existing-schema
   assert_rc 1
   assert_err_contains "orders_qty_positive"
   assert_eq "c|f" "$(constraint orders_qty_positive)" "the constraint stays NOT VALID"
@@ -371,7 +371,7 @@ CANARY_OPS='  - add_column: {table: users, column: first, type: text, up: "split
 offline_sql_of_a_yaml_revision() {
   project "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL);
            INSERT INTO users (name) SELECT 'first' || i || ' last' || i FROM generate_series(1, 2500) i" "$CANARY_OPS"
-  m upgrade --sql --batch-size 1000
+  m upgrade --allow-existing-schema --sql --batch-size 1000
   assert_rc 0
   assert_out_contains 'CREATE OR REPLACE FUNCTION "public"."migrate_sync_0p0000000001_users"() RETURNS trigger'
   assert_out_contains 'CREATE TRIGGER "migrate_sync_0p0000000001_users" BEFORE INSERT OR UPDATE ON "public"."users"'

@@ -99,6 +99,12 @@ std::vector<engine::InvalidIndex> MemoryDatabase::invalid_indexes() {
   return indexes;
 }
 
+core::ForeignState MemoryDatabase::foreign_state() {
+  core::ForeignState found = m_server.foreign;
+  found.migrate_state = m_server.state.layout.exists;
+  return found;
+}
+
 void MemoryDatabase::check_failure(const std::string& text, int index) {
   for (auto& failure : m_server.failures) {
     if (failure.times == 0 || text.find(failure.text) == std::string::npos) continue;

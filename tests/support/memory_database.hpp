@@ -41,6 +41,8 @@ struct MemoryServer {
   State state;
   std::map<std::string, Table> tables;  // "schema.name"
   std::set<std::string> invalid_indexes;
+  // What the database holds besides migrate's state (other tools' tables, plain tables).
+  core::ForeignState foreign;
   std::vector<Failure> failures;
   // Every statement of the revisions that took effect (committed), in order.
   std::vector<std::string> executed;
@@ -78,6 +80,8 @@ class MemoryDatabase : public engine::Database {
   std::vector<std::string> primary_key(const engine::TableName& table) override;
   bool index_is_invalid(const std::string& index) override;
   std::vector<engine::InvalidIndex> invalid_indexes() override;
+  core::ForeignState foreign_state() override;
+  std::optional<ToolStateTable> tool_state(core::ImportTool) override { return std::nullopt; }
 
   void run(const engine::Batch& batch) override;
   std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision, int step) override;
