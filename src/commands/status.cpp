@@ -7,6 +7,7 @@
 #include "commands/commands.hpp"
 #include "commands/session_json.hpp"
 #include "core/revisions/status.hpp"
+#include "core/sql/grammar.hpp"
 
 namespace migrate::commands {
 
@@ -44,7 +45,8 @@ int run_status(cli::Context& context) {
       in_progress.push_back({{"id", id}, {"phase", record->running_phase}, {"steps_done", record->steps_done}});
     }
     nlohmann::json result = {
-        {"database", context.database_display()}, {"schema", context.schema()}, {"dir", context.dir()},
+        {"database", context.database_display()}, {"schema", context.schema()},
+        {"server_version", core::server_version_text(database->server_version())}, {"dir", context.dir()},
         {"applied", status.applied}, {"pending", status.pending}, {"unknown", unknown},
         {"changed", status.changed}, {"expanded", status.expanded}, {"in_progress", in_progress},
         {"heads", status.file_heads}, {"database_heads", status.database_heads},
@@ -57,6 +59,7 @@ int run_status(cli::Context& context) {
   const auto& style = context.out_style();
   std::ostream& out = context.out();
   out << fmt::format("{:<10} {} (schema {})\n", "database", context.database_display(), context.schema());
+  out << fmt::format("{:<10} PostgreSQL {}\n", "server", core::server_version_text(database->server_version()));
   out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", context.dir(), graph.size(),
                      graph.size() == 1 ? "" : "s", graph.heads().size() == 1 ? "" : "s",
                      graph.heads().empty() ? std::string("(none)") : fmt::format("{}", fmt::join(graph.heads(), ", ")));

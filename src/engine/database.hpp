@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,21 +51,35 @@ struct Batch {
   std::vector<std::string> statements;
   bool transactional = true;  // wrap in BEGIN/COMMIT; on failure, roll back
   int result_of = -1;         // index of the statement whose rows run() returns (-1: none)
+  // Data for COPY ... FROM stdin statements, by index in `statements`.
+  std::map<size_t, std::string> copy_data = {};
 };
 
 // A statement failed. `statement` is the index of the failing statement in
-// the batch when known, else -1.
+// the batch when known, else -1. `detail` and `server_hint` are the server's
+// DETAIL and HINT lines ("" when it sent none).
 class DatabaseError : public Error {
  public:
-  DatabaseError(std::string message, std::string sqlstate, int statement)
-      : Error(ExitCode::runtime, std::move(message)), m_sqlstate(std::move(sqlstate)), m_statement(statement) {}
+  DatabaseError(std::string message, std::string sqlstate, int statement, std::string detail = {},
+                std::string server_hint = {})
+      : Error(ExitCode::runtime, std::move(message)),
+        m_sqlstate(std::move(sqlstate)),
+        m_statement(statement),
+        m_detail(std::move(detail)),
+        m_server_hint(std::move(server_hint)) {}
   const std::string& sqlstate() const { return m_sqlstate; }
   int statement() const { return m_statement; }
+  const std::string& detail() const { return m_detail; }
+  const std::string& server_hint() const { return m_server_hint; }
   bool is_lock_timeout() const { return m_sqlstate == "55P03"; }
+  // The same error, blamed on statement `statement` of an enclosing batch.
+  DatabaseError at(int statement) const { return {what(), m_sqlstate, statement, m_detail, m_server_hint}; }
 
  private:
   std::string m_sqlstate;
   int m_statement;
+  std::string m_detail;
+  std::string m_server_hint;
 };
 
 // A row of a backfill: the key of the last row done, and how many rows so far.
@@ -122,6 +137,10 @@ class Database {
   // last call (each list is cleared by the call).
   virtual std::vector<Session> take_blockers() = 0;
   virtual std::vector<Session> take_terminated() = 0;
+
+  // The server's version as libpq reports it (150004 for 15.4); 0 when
+  // there is no server (`--sql` without a database).
+  virtual int server_version() { return 0; }
 
   // True when statements print rather than run (`--sql`).
   virtual bool offline() const { return false; }

@@ -54,6 +54,8 @@ class Executor {
                               const std::vector<core::Step>& steps, std::chrono::steady_clock::time_point start);
   void run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
                         int first_step, std::chrono::steady_clock::time_point start);
+  // The steps of run_step_by_step from `first_step`, each recorded when done.
+  void run_steps(const core::Revision& revision, const std::vector<core::Step>& steps, int first_step);
   void run_statement(const core::Revision& revision, const core::Step& step, const std::vector<std::string>& after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
   // Refuses, before any step runs, a backfill of an existing table without a primary key.
@@ -76,6 +78,7 @@ class Executor {
   Reporter& m_reporter;
   const StateSql& m_state;
   ExecutionOptions m_options;
+  int m_failed_step = -1;  // the step run_steps is on (-1: not in run_steps)
 };
 
 }  // namespace migrate::engine

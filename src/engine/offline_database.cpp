@@ -24,11 +24,15 @@ void OfflineDatabase::ensure_state() {
 
 std::vector<Database::Row> OfflineDatabase::run(const Batch& batch) {
   if (batch.transactional) m_out << "BEGIN;\n";
-  for (const auto& statement : batch.statements) {
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const std::string& statement = batch.statements[i];
     m_out << statement;
-    // Comment-only lines (backfill descriptions) take no semicolon.
+    // Comment-only lines (backfill descriptions) take no semicolon. Other
+    // statements end in a token (split_statements), never in a comment.
     if (statement.rfind("--", 0) != 0) m_out << ';';
     m_out << '\n';
+    // COPY ... FROM stdin: its data as psql reads it, up to `\.`.
+    if (auto data = batch.copy_data.find(i); data != batch.copy_data.end()) m_out << data->second << "\\.\n";
   }
   if (batch.transactional) m_out << "COMMIT;\n";
   m_out << '\n';

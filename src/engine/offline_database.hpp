@@ -32,6 +32,7 @@ class OfflineDatabase : public Database {
   std::vector<Session> take_blockers() override { return {}; }
   std::vector<Session> take_terminated() override { return {}; }
   bool offline() const override { return true; }
+  int server_version() override { return m_reads ? m_reads->server_version() : 0; }
 
  private:
   std::ostream& m_out;

@@ -121,6 +121,10 @@ std::string StateSql::forget(const std::string& id) const {
   return fmt::format("DELETE FROM {} WHERE id = {}", table("revisions"), quote_literal(id));
 }
 
+std::string StateSql::set_note(const std::string& id, const std::string& note) const {
+  return fmt::format("UPDATE {} SET note = {} WHERE id = {}", table("revisions"), quote_literal(note), quote_literal(id));
+}
+
 std::string StateSql::update_checksum(const core::Revision& revision, const std::string& note) const {
   return fmt::format("UPDATE {} SET checksum = {}, content = {}, path = {}, note = {} WHERE id = {}",
                      table("revisions"), quote_literal(core::checksum(revision.content)), quote_literal(revision.content),

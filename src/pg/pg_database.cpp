@@ -11,6 +11,7 @@
 #include "core/sql/sql_text.hpp"
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
+#include "pg/simple_query.hpp"
 
 namespace migrate::pg {
 
@@ -46,15 +47,6 @@ std::vector<engine::Database::Row> to_rows(const pqxx::result& result) {
   return rows;
 }
 
-std::string join_statements(const std::vector<std::string>& statements, size_t from, size_t to) {
-  std::string sql;
-  for (size_t i = from; i < to; ++i) {
-    sql += statements[i];
-    sql += ";\n";
-  }
-  return sql;
-}
-
 }  // namespace
 
 struct PgDatabase::Impl {
@@ -64,27 +56,6 @@ struct PgDatabase::Impl {
   pqxx::result exec(const std::string& sql) {
     pqxx::nontransaction work(*connection);
     return work.exec(sql);
-  }
-
-  // The index of the statement that fails when the batch is replayed one
-  // statement at a time inside a transaction that is then rolled back; -1 when
-  // none fails on replay.
-  int locate_failure(const engine::Batch& batch) {
-    int failed = -1;
-    try {
-      exec("BEGIN");
-      for (size_t i = 0; i < batch.statements.size() && failed < 0; ++i) {
-        try {
-          exec(batch.statements[i]);
-        } catch (const pqxx::sql_error&) {
-          failed = static_cast<int>(i);
-        }
-      }
-      exec("ROLLBACK");
-    } catch (const pqxx::failure&) {
-      return failed;
-    }
-    return failed;
   }
 
   std::unique_ptr<pqxx::connection> connection;
@@ -279,59 +250,59 @@ bool PgDatabase::terminate(int pid) {
 
 std::vector<engine::Database::Row> PgDatabase::run(const engine::Batch& batch) {
   const auto& statements = batch.statements;
+  PGconn* raw = raw_handle(*m_impl->connection);
   if (!batch.transactional) {
     std::vector<Row> rows;
     for (size_t i = 0; i < statements.size(); ++i) {
+      SimpleQuery one{{statements[i]}, {}, static_cast<int>(i) == batch.result_of ? 0 : -1};
+      if (auto data = batch.copy_data.find(i); data != batch.copy_data.end()) one.copy_data[0] = data->second;
+      m_impl->watch.begin(m_impl->connection->backendpid());
       try {
-        m_impl->watch.begin(m_impl->connection->backendpid());
-        auto result = m_impl->exec(statements[i]);
+        auto result = run_simple_query(raw, one);
+        if (one.result_of == 0) rows = std::move(result);
+      } catch (const engine::DatabaseError& error) {
         m_impl->watch.end();
-        if (static_cast<int>(i) == batch.result_of) rows = to_rows(result);
-      } catch (const pqxx::sql_error& error) {
+        throw error.at(static_cast<int>(i));
+      } catch (...) {
         m_impl->watch.end();
-        throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), static_cast<int>(i));
-      } catch (const pqxx::broken_connection& error) {
-        m_impl->watch.end();
-        throw Error(ExitCode::runtime, "lost the connection to the database: " + clean_message(error.what()));
+        throw;
       }
+      m_impl->watch.end();
     }
     return rows;
   }
-  // One round trip for the whole batch (two when rows are wanted from the middle).
-  size_t split = batch.result_of >= 0 ? static_cast<size_t>(batch.result_of) + 1 : statements.size();
-  std::string first = "BEGIN;\n" + join_statements(statements, 0, split);
-  std::string second = join_statements(statements, split, statements.size()) + "COMMIT;";
-  if (split == statements.size() && batch.result_of < 0) {
-    first += second;
-    second.clear();
-  }
+  // One round trip for the whole batch. Each statement answers with its own
+  // result, so the one the server failed on is known without running
+  // anything again (effects that survive a rollback, such as sequence
+  // values, happen once).
+  SimpleQuery whole;
+  whole.statements.reserve(statements.size() + 2);
+  whole.statements.push_back("BEGIN");
+  whole.statements.insert(whole.statements.end(), statements.begin(), statements.end());
+  whole.statements.push_back("COMMIT");
+  for (const auto& [index, data] : batch.copy_data) whole.copy_data[index + 1] = data;
+  whole.result_of = batch.result_of >= 0 ? batch.result_of + 1 : -1;
   std::vector<Row> rows;
+  m_impl->watch.begin(m_impl->connection->backendpid());
   try {
-    m_impl->watch.begin(m_impl->connection->backendpid());
-    auto result = m_impl->exec(first);
-    if (batch.result_of >= 0) rows = to_rows(result);
-    if (!second.empty()) m_impl->exec(second);
+    rows = run_simple_query(raw, whole);
+  } catch (const engine::DatabaseError& error) {
     m_impl->watch.end();
-  } catch (const pqxx::sql_error& error) {
-    m_impl->watch.end();
-    std::string sqlstate = error.sqlstate();
-    std::string message = clean_message(error.what());
     try {
       m_impl->exec("ROLLBACK");
     } catch (const pqxx::failure&) {
-      throw Error(ExitCode::runtime, "lost the connection to the database after: " + message);
+      throw Error(ExitCode::runtime, std::string("lost the connection to the database after: ") + error.what());
     }
-    // Waiting again to pinpoint a lock or statement timeout would double the
-    // wait, and a deadlock may not repeat: only deterministic errors are replayed.
-    bool replay = statements.size() > 1 && sqlstate != "55P03" && sqlstate != "57014" && sqlstate != "40P01";
-    throw engine::DatabaseError(message, sqlstate, replay ? m_impl->locate_failure(batch) : -1);
-  } catch (const pqxx::broken_connection& error) {
+    throw error.at(error.statement() - 1);
+  } catch (const Error& error) {
     m_impl->watch.end();
-    throw Error(ExitCode::runtime, "lost the connection to the database: " + clean_message(error.what()),
-                "the revision's transaction did not commit; run the command again");
+    throw Error(ExitCode::runtime, error.what(), "the revision's transaction did not commit; run the command again");
   }
+  m_impl->watch.end();
   return rows;
 }
+
+int PgDatabase::server_version() { return m_impl->connection->server_version(); }
 
 std::vector<engine::Database::Row> PgDatabase::query(const std::string& sql) {
   try {

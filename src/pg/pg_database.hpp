@@ -40,6 +40,7 @@ class PgDatabase : public engine::Database {
                           std::chrono::milliseconds terminate_idle_after) override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
+  int server_version() override;
 
   // True when the state schema's tables exist.
   bool state_exists();

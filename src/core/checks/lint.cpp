@@ -143,14 +143,12 @@ class Linter {
 
   // Lints the steps of one phase; `context` carries what earlier steps did.
   void lint_phase(Phase phase, Context& context) {
-    m_checked.clear();
-    check_written_text(phase);
     std::vector<Step> steps;
     try {
       steps = steps_for(m_revision, phase);
     } catch (const std::runtime_error& error) {
       auto [line, message] = split_error(error.what());
-      if (m_checked.empty()) report(Severity::error, "syntax", line, message, "");
+      report(Severity::error, "syntax", line, message, "");
       return;
     }
     m_phase = phase;
@@ -161,9 +159,8 @@ class Linter {
       m_rules = sql_file() || m_raw_sql_lines.count(step.line) ? Rules::all : Rules::runtime_only;
       ParsedSql parsed = parse_sql(step.sql);
       if (!parsed.error.empty()) {
-        if (!already_checked(step.line))
-          report(Severity::error, "syntax", line_at(step.sql, parsed.error_offset, step.line),
-                 parsed.error, "");
+        report(Severity::error, "syntax", line_at(step.sql, parsed.error_offset, step.line),
+               parsed.error, "");
         continue;
       }
       for (const Node& statement : parsed.statements) lint_statement(statement);
@@ -206,39 +203,6 @@ class Linter {
     if (!sql_file()) return first_line;
     return first_line + static_cast<int>(std::count(
                             text.begin(), text.begin() + static_cast<long>(offset), '\n'));
-  }
-
-  // libpg_query's scanner split (split_statements) leaves out a statement that
-  // starts with an unknown word ("SELEC 1"), so the steps alone can miss a
-  // syntax error: parse the text as written too. Its first error is reported
-  // here, and the steps up to that line are not reported again.
-  void check_written_text(Phase phase) {
-    bool up = phase == Phase::expand, contract = phase == Phase::contract;
-    if (sql_file()) {
-      const SqlSection& section = up         ? m_revision.up
-                                  : contract ? m_revision.contract
-                                             : m_revision.down;
-      check_text(section.text, section.first_line);
-      return;
-    }
-    for (const Operation& operation : m_revision.operations)
-      if (const auto* raw = std::get_if<SqlOp>(&operation.spec))
-        check_text(up ? raw->up : contract ? raw->contract : raw->down, operation.line);
-  }
-
-  void check_text(const std::string& text, int first_line) {
-    if (is_blank_sql(text)) return;
-    ParsedSql parsed = parse_sql(text);
-    if (parsed.error.empty()) return;
-    int line = line_at(text, parsed.error_offset, first_line);
-    report(Severity::error, "syntax", line, parsed.error, "");
-    m_checked.push_back({first_line, line});
-  }
-
-  bool already_checked(int line) const {
-    return std::any_of(m_checked.begin(), m_checked.end(), [&](const auto& range) {
-      return range.first <= line && line <= range.second;
-    });
   }
 
   void report(Severity severity, const char* rule, int line, std::string message,
@@ -478,7 +442,6 @@ class Linter {
 
   const Revision& m_revision;
   std::set<int> m_raw_sql_lines;               // YAML: lines of `sql` operations
-  std::vector<std::pair<int, int>> m_checked;  // line ranges whose syntax check_text reported
   Phase m_phase = Phase::expand;
   Rules m_rules = Rules::all;
   Context* m_context = nullptr;
@@ -499,6 +462,14 @@ std::vector<LintFinding> lint_revision(const Revision& revision) {
     Context context;
     linter.lint_phase(phase, context);
   }
+  linter.check_down_section();
+  return linter.take();
+}
+
+std::vector<LintFinding> lint_upgrade(const Revision& revision) {
+  Linter linter(revision);
+  Context up;
+  linter.lint_phase(Phase::expand, up);
   linter.check_down_section();
   return linter.take();
 }
