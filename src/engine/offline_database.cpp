@@ -31,8 +31,11 @@ std::vector<Database::Row> OfflineDatabase::run(const Batch& batch) {
     // statements end in a token (split_statements), never in a comment.
     if (statement.rfind("--", 0) != 0) m_out << ';';
     m_out << '\n';
-    // COPY ... FROM stdin: its data as psql reads it, up to `\.`.
-    if (auto data = batch.copy_data.find(i); data != batch.copy_data.end()) m_out << data->second << "\\.\n";
+    // COPY ... FROM stdin: its data as written, up to its end line.
+    if (auto data = batch.copy_data.find(i); data != batch.copy_data.end()) {
+      m_out << data->second;
+      if (data->second.empty() || data->second.back() != '\n') m_out << '\n';
+    }
   }
   if (batch.transactional) m_out << "COMMIT;\n";
   m_out << '\n';

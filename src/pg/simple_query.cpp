@@ -1,10 +1,9 @@
 #include "pg/simple_query.hpp"
 
-#include <pqxx/dbtransaction>
-#include <pqxx/largeobject>
-
 #include <memory>
 #include <optional>
+#include <pqxx/dbtransaction>
+#include <pqxx/largeobject>
 
 #include "core/sql/sql_text.hpp"
 
@@ -34,8 +33,9 @@ std::vector<engine::Database::Row> rows_of(const PGresult* result) {
     engine::Database::Row values;
     values.reserve(static_cast<size_t>(columns));
     for (int column = 0; column < columns; ++column)
-      values.push_back(PQgetisnull(result, row, column) ? std::nullopt
-                                                        : std::optional<std::string>(PQgetvalue(result, row, column)));
+      values.push_back(PQgetisnull(result, row, column)
+                           ? std::nullopt
+                           : std::optional<std::string>(PQgetvalue(result, row, column)));
     rows.push_back(std::move(values));
   }
   return rows;
@@ -48,7 +48,8 @@ std::string connection_message(PGconn* connection) {
 }
 
 Error lost(PGconn* connection) {
-  return Error(ExitCode::runtime, "lost the connection to the database: " + connection_message(connection));
+  return Error(ExitCode::runtime,
+               "lost the connection to the database: " + connection_message(connection));
 }
 
 // Sends the data of a COPY ... FROM stdin; the server answers with the
@@ -61,7 +62,8 @@ void send_copy(PGconn* connection, const std::string* data) {
   constexpr size_t k_chunk = 1 << 20;
   for (size_t at = 0; at < data->size(); at += k_chunk) {
     size_t size = std::min(k_chunk, data->size() - at);
-    if (PQputCopyData(connection, data->data() + at, static_cast<int>(size)) != 1) throw lost(connection);
+    if (PQputCopyData(connection, data->data() + at, static_cast<int>(size)) != 1)
+      throw lost(connection);
   }
   if (PQputCopyEnd(connection, nullptr) != 1) throw lost(connection);
 }
@@ -71,7 +73,8 @@ void send_copy(PGconn* connection, const std::string* data) {
 class HandleProbe final : public pqxx::dbtransaction {
  public:
   explicit HandleProbe(pqxx::connection_base& connection)
-      : pqxx::internal::namedclass("handle probe"), pqxx::dbtransaction(connection, "READ COMMITTED") {}
+      : pqxx::internal::namedclass("handle probe"),
+        pqxx::dbtransaction(connection, "READ COMMITTED") {}
   ~HandleProbe() override { End(); }
 
  private:
@@ -131,12 +134,14 @@ std::vector<engine::Database::Row> run_simple_query(PGconn* connection, const Si
       case PGRES_TUPLES_OK:
         if (static_cast<int>(statement) == query.result_of) rows = rows_of(result.get());
         break;
-      default: break;
+      default:
+        break;
     }
     ++done;
   }
   if (failure) {
-    if (failure->sqlstate().empty() && PQstatus(connection) == CONNECTION_BAD) throw lost(connection);
+    if (failure->sqlstate().empty() && PQstatus(connection) == CONNECTION_BAD)
+      throw lost(connection);
     throw *failure;
   }
   if (PQstatus(connection) == CONNECTION_BAD) throw lost(connection);

@@ -6,19 +6,18 @@
 #include <libpq-fe.h>
 
 #include <map>
+#include <pqxx/connection_base>
 #include <string>
 #include <vector>
-
-#include <pqxx/connection_base>
 
 #include "engine/database.hpp"
 
 namespace migrate::pg {
 
 struct SimpleQuery {
-  std::vector<std::string> statements;    // each one statement, without `;`
+  std::vector<std::string> statements;      // each one statement, without `;`
   std::map<size_t, std::string> copy_data;  // by index in `statements`
-  int result_of = -1;                     // whose rows to return (-1: none)
+  int result_of = -1;                       // whose rows to return (-1: none)
 };
 
 // Runs `query` and returns the rows of statement `query.result_of`. Throws

@@ -1,8 +1,8 @@
 #include "core/revisions/text_checks.hpp"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 #include "core/sql/parse_tree.hpp"
 #include "core/sql/sql_text.hpp"
@@ -52,7 +52,8 @@ std::string first_word(const std::string& sql) {
 
 void check_transaction_control(const Revision& revision, const SqlStatement& statement,
                                std::vector<FileProblem>& problems) {
-  static const char* const k_words[] = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE"};
+  static const char* const k_words[] = {"BEGIN",    "START", "COMMIT", "END",
+                                        "ROLLBACK", "ABORT", "PREPARE"};
   std::string word = first_word(statement.sql);
   bool candidate = false;
   for (const char* known : k_words) candidate = candidate || word == known;
@@ -61,14 +62,16 @@ void check_transaction_control(const Revision& revision, const SqlStatement& sta
   if (!parsed.error.empty() || parsed.statements.size() != 1 ||
       parse_tree::type_of(parsed.statements[0]) != "TransactionStmt")
     return;
-  const char* effect = ends_transaction(parse_tree::text(parse_tree::body_of(parsed.statements[0]), "kind"));
+  const char* effect =
+      ends_transaction(parse_tree::text(parse_tree::body_of(parsed.statements[0]), "kind"));
   if (!effect) return;  // SAVEPOINT, RELEASE, ROLLBACK TO: fine inside the transaction
-  problems.push_back({revision.path, statement.line,
-                      fmt::format("{} {} inside a transactional revision: migrate runs the revision and its "
-                                  "state row in one transaction, which this would break",
-                                  word, effect),
-                      "remove it, or add `-- migrate:transaction off` to the header to run the file statement "
-                      "by statement"});
+  problems.push_back(
+      {revision.path, statement.line,
+       fmt::format("{} {} inside a transactional revision: migrate runs the revision and its "
+                   "state row in one transaction, which this would break",
+                   word, effect),
+       "remove it, or add `-- migrate:transaction off` to the header to run the file statement "
+       "by statement"});
 }
 
 }  // namespace
@@ -79,15 +82,19 @@ std::vector<FileProblem> check_bytes(const SourceFile& file) {
   size_t line_start = 0;
   for (size_t pos = 0; pos < text.size();) {
     if (text[pos] == '\0')
-      return {{file.path, line, fmt::format("a NUL byte (column {}): revision files are text", pos - line_start + 1),
+      return {{file.path, line,
+               fmt::format("a NUL byte (column {}): revision files are text", pos - line_start + 1),
                "remove the byte (`tr -d '\\000'`), and check what wrote it"}};
     size_t length = utf8_length(text, pos);
     if (length == 0)
-      return {{file.path, line,
-               fmt::format("byte 0x{:02x} (column {}) is not UTF-8: PostgreSQL and migrate read revision files "
-                           "as UTF-8",
-                           static_cast<unsigned char>(text[pos]), pos - line_start + 1),
-               "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.new` for Latin-1 text"}};
+      return {
+          {file.path, line,
+           fmt::format(
+               "byte 0x{:02x} (column {}) is not UTF-8: PostgreSQL and migrate read revision files "
+               "as UTF-8",
+               static_cast<unsigned char>(text[pos]), pos - line_start + 1),
+           "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.new` for Latin-1 "
+           "text"}};
     if (text[pos] == '\n') {
       ++line;
       line_start = pos + 1;
@@ -98,10 +105,12 @@ std::vector<FileProblem> check_bytes(const SourceFile& file) {
 }
 
 void check_revision_text(const Revision& revision, std::vector<FileProblem>& problems) {
-  for (const auto& [what, value, line] : {std::tuple{"id", &revision.id, revision.id_line},
-                                          std::tuple{"message", &revision.message, revision.id_line}})
+  for (const auto& [what, value, line] :
+       {std::tuple{"id", &revision.id, revision.id_line},
+        std::tuple{"message", &revision.message, revision.id_line}})
     if (value->find('\0') != std::string::npos)
-      problems.push_back({revision.path, line, fmt::format("the revision {} holds a NUL character", what),
+      problems.push_back({revision.path, line,
+                          fmt::format("the revision {} holds a NUL character", what),
                           "remove the \\0 escape from it"});
   if (revision.format != RevisionFormat::sql) return;
   for (const SqlSection* section : {&revision.up, &revision.contract, &revision.down}) {
@@ -121,7 +130,8 @@ void check_revision_text(const Revision& revision, std::vector<FileProblem>& pro
       continue;
     }
     if (!revision.transactional) continue;
-    for (const auto& statement : statements) check_transaction_control(revision, statement, problems);
+    for (const auto& statement : statements)
+      check_transaction_control(revision, statement, problems);
   }
 }
 

@@ -10,7 +10,9 @@ namespace migrate::core {
 inline constexpr int k_parser_major_version = 15;
 
 // `server_version` as libpq reports it (150004 for 15.4, 90624 for 9.6.24; 0: no server).
-inline bool newer_than_parser(int server_version) { return server_version / 10000 > k_parser_major_version; }
+inline bool newer_than_parser(int server_version) {
+  return server_version / 10000 > k_parser_major_version;
+}
 
 // "15.4", "9.6.24"; "" for 0.
 inline std::string server_version_text(int server_version) {

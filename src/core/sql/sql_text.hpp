@@ -14,8 +14,8 @@ struct SqlStatement {
   // semicolon, so appending ";" or another statement is always safe.
   std::string sql;
   int line = 0;  // line of its first character, counted in the whole file
-  // COPY ... FROM stdin: the data lines after it (each with its line end),
-  // without the closing `\.` line.
+  // COPY ... FROM stdin: the data lines after it, up to and including the
+  // closing `\.` line, byte for byte (what psql sends to the server).
   std::optional<std::string> copy_data;
 };
 

@@ -3,12 +3,12 @@
 // BEGIN ... END body of CREATE FUNCTION/PROCEDURE; `COPY ... FROM stdin` takes
 // the lines after it up to `\.` as its data; any other backslash outside quotes
 // is a psql meta-command, which is not SQL.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "core/sql/parse_tree.hpp"
 #include "core/sql/sql_text.hpp"
@@ -17,12 +17,16 @@ namespace migrate::core {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 bool ident_start(char c) {
   auto u = static_cast<unsigned char>(c);
   return std::isalpha(u) || c == '_' || u >= 0x80;
 }
-bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; }
+bool ident_char(char c) {
+  return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+}
 
 std::string lower(std::string_view word) {
   std::string text(word);
@@ -171,9 +175,12 @@ class Splitter {
                     (m_words.compare(1, 2, "or") == 0 && m_words.size() >= 4 &&
                      (m_words[3] == 'f' || m_words[3] == 'p')));
     if (!routine || m_parens != 0) return;
-    if (text == "begin") ++m_begin_depth;
-    else if (text == "case" && m_begin_depth >= 1) ++m_begin_depth;
-    else if (text == "end" && m_begin_depth > 0) --m_begin_depth;
+    if (text == "begin")
+      ++m_begin_depth;
+    else if (text == "case" && m_begin_depth >= 1)
+      ++m_begin_depth;
+    else if (text == "end" && m_begin_depth > 0)
+      --m_begin_depth;
   }
 
   [[noreturn]] void meta_command() {
@@ -197,7 +204,8 @@ class Splitter {
     if (start == npos) return;
     // Up to the last token: a trailing `-- comment` never swallows what a
     // caller appends (a `;`, the next statement).
-    SqlStatement statement{std::string(m_text.substr(start, m_last_end - start)), line_at(start), {}};
+    SqlStatement statement{
+        std::string(m_text.substr(start, m_last_end - start)), line_at(start), {}};
     if (first_word == "copy") copy_data(statement, start, semicolon);
     m_statements.push_back(std::move(statement));
   }
@@ -207,7 +215,8 @@ class Splitter {
     ParsedSql parsed = parse_sql(statement.sql);
     bool from_stdin = false;
     if (parsed.error.empty()) {
-      if (parsed.statements.size() != 1 || parse_tree::type_of(parsed.statements[0]) != "CopyStmt") return;
+      if (parsed.statements.size() != 1 || parse_tree::type_of(parsed.statements[0]) != "CopyStmt")
+        return;
       const auto& copy = parse_tree::body_of(parsed.statements[0]);
       if (!parse_tree::text(copy, "filename").empty()) return;
       from_stdin = parse_tree::flag(copy, "is_from");
@@ -218,29 +227,34 @@ class Splitter {
       from_stdin = true;
     }
     if (!from_stdin)
-      fail(where, "COPY ... TO STDOUT writes to psql's output, which migrate does not have; "
-                  "write to a file on the server (COPY ... TO 'file') or run it with psql");
+      fail(where,
+           "COPY ... TO STDOUT writes to psql's output, which migrate does not have; "
+           "write to a file on the server (COPY ... TO 'file') or run it with psql");
     if (semicolon == npos)
       fail(where, "COPY ... FROM stdin needs a `;` and then its data, ended by a line `\\.`");
     size_t line_end = std::min(m_text.find('\n', semicolon), m_text.size());
     for (size_t i = semicolon + 1; i < line_end; ++i)
       if (!is_space(m_text[i]))
-        fail(semicolon, "text after COPY ... FROM stdin on its line: its data starts on the next "
-                        "line; put that text after the `\\.` line");
+        fail(semicolon,
+             "text after COPY ... FROM stdin on its line: its data starts on the next "
+             "line; put that text after the `\\.` line");
     size_t data = std::min(line_end + 1, m_text.size());
     for (size_t line = data; line < m_text.size();) {
       size_t end = std::min(m_text.find('\n', line), m_text.size());
       std::string_view content = m_text.substr(line, end - line);
       if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
       if (content == "\\.") {
-        statement.copy_data = std::string(m_text.substr(data, line - data));
+        // With the end line, as psql sends it: the server checks that its
+        // line end matches the data's (CRLF files).
         m_pos = std::min(end + 1, m_text.size());
+        statement.copy_data = std::string(m_text.substr(data, m_pos - data));
         return;
       }
       line = end + 1;
     }
-    fail(where, "COPY ... FROM stdin: its data has no end line `\\.`; add a line holding only "
-                "`\\.` after the last row");
+    fail(where,
+         "COPY ... FROM stdin: its data has no end line `\\.`; add a line holding only "
+         "`\\.` after the last row");
   }
 
   std::string_view m_text;

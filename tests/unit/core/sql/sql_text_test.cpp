@@ -1,5 +1,6 @@
 // Splitting scripts into statements as psql does, and quoting.
 #include "core/sql/sql_text.hpp"
+#include "core/sql/grammar.hpp"
 
 #include <stdexcept>
 
@@ -141,4 +142,20 @@ TEST_CASE("split_statements: a misspelt statement is a statement of its own, nev
   // The parser (syntax gate, lint) then names it.
   CHECK(split("SELECT 1;\nSELEC 2;\nSELECT 3;", 10) == Strings{"10: SELECT 1", "11: SELEC 2", "12: SELECT 3"});
   CHECK(split("SELECT 1;\nfoo") == Strings{"1: SELECT 1", "2: foo"});
+}
+
+TEST_CASE("newer_than_parser: only servers above the parser's PostgreSQL major version") {
+  using migrate::core::newer_than_parser;
+  CHECK_FALSE(newer_than_parser(0));
+  CHECK_FALSE(newer_than_parser(90624));
+  CHECK_FALSE(newer_than_parser(150004));
+  CHECK(newer_than_parser(160000));
+  CHECK(newer_than_parser(180001));
+}
+
+TEST_CASE("server_version_text: as PostgreSQL prints its version") {
+  using migrate::core::server_version_text;
+  CHECK(server_version_text(150004) == "15.4");
+  CHECK(server_version_text(90624) == "9.6.24");
+  CHECK(server_version_text(0) == "");
 }
