@@ -40,6 +40,15 @@ transaction_control_is_refused_in_a_transactional_revision() {
     assert_err_contains "hint: remove it, or add \`-- migrate:transaction off\` to the header to run the file statement by statement; nothing was applied"
     assert_db_untouched "$DATABASE_URL"
   done
+  # Raw SQL of a YAML revision too.
+  fresh_project
+  mkdir migrations
+  printf 'revision: aaaaaaaaaaa1\nmessage: yaml\noperations:\n  - sql:\n      up: "CREATE TABLE t (id int); COMMIT"\n      down: DROP TABLE t\n' >migrations/aaaaaaaaaaa1.yaml
+  run_migrate upgrade
+  assert_rc 2
+  assert_err_contains "migrate: error: migrations/aaaaaaaaaaa1.yaml:4: COMMIT commits inside a transactional revision"
+  assert_err_contains "hint: remove it, or set \`transaction: false\` in the file to run its statements one by one; nothing was applied"
+  assert_db_untouched "$DATABASE_URL"
   # SAVEPOINT and ROLLBACK TO keep the revision's transaction: fine.
   fresh_project
   revision aaaaaaaaaaa1 "" on $'CREATE TABLE t (id int);\nSAVEPOINT s;\nCREATE TABLE u (id int);\nROLLBACK TO SAVEPOINT s;'

@@ -70,8 +70,11 @@ void check_transaction_control(const Revision& revision, const SqlStatement& sta
        fmt::format("{} {} inside a transactional revision: migrate runs the revision and its "
                    "state row in one transaction, which this would break",
                    word, effect),
-       "remove it, or add `-- migrate:transaction off` to the header to run the file statement "
-       "by statement"});
+       revision.format == RevisionFormat::sql
+           ? "remove it, or add `-- migrate:transaction off` to the header to run the file "
+             "statement by statement"
+           : "remove it, or set `transaction: false` in the file to run its statements one by "
+             "one"});
 }
 
 }  // namespace
@@ -112,7 +115,17 @@ void check_revision_text(const Revision& revision, std::vector<FileProblem>& pro
       problems.push_back({revision.path, line,
                           fmt::format("the revision {} holds a NUL character", what),
                           "remove the \\0 escape from it"});
-  if (revision.format != RevisionFormat::sql) return;
+  if (revision.format == RevisionFormat::yaml) {
+    if (!revision.transactional) return;
+    // The YAML reader already refused raw SQL that does not split.
+    for (const Operation& operation : revision.operations)
+      if (const auto* raw = std::get_if<SqlOp>(&operation.spec))
+        for (const std::string* text : {&raw->up, &raw->contract, &raw->down})
+          if (!is_blank_sql(*text))
+            for (const auto& statement : split_statements(*text, operation.line))
+              check_transaction_control(revision, statement, problems);
+    return;
+  }
   for (const SqlSection* section : {&revision.up, &revision.contract, &revision.down}) {
     if (!section->present || section->text.empty()) continue;
     std::vector<SqlStatement> statements;

@@ -1,6 +1,9 @@
 // split_statements as psql splits: comments in every position, quotes of
 // every kind, routine bodies, COPY data and psql meta-commands.
+#include <fmt/format.h>
+
 #include <stdexcept>
+#include <tuple>
 
 #include "core/sql/sql_text.hpp"
 #include "support/test_helpers.hpp"
@@ -115,14 +118,14 @@ TEST_CASE(
 }
 
 TEST_CASE("split_statements: psql meta-commands are refused with their line") {
-  CHECK(error_of("SELECT 1;\n\\i other.sql\n", 7) ==
-        "line 8: '\\i' is a psql meta-command, not SQL: migrate sends SQL to the server without "
-        "psql; remove it "
-        "(put the SQL it stands for in the file)");
-  CHECK(error_of("SELECT 1 \\gset\n") ==
-        "line 1: '\\gset' is a psql meta-command, not SQL: migrate sends SQL to the server without "
-        "psql; remove it "
-        "(put the SQL it stands for in the file)");
+  for (const auto& [script, first_line, expected_line, command] :
+       {std::tuple{"SELECT 1;\n\\i other.sql\n", 7, 8, "\\i"},
+        std::tuple{"SELECT 1 \\gset\n", 1, 1, "\\gset"}})
+    CHECK(error_of(script, first_line) ==
+          fmt::format(
+              "line {}: '{}' is a psql meta-command, not SQL: migrate sends SQL to the server "
+              "without psql; remove it (put the SQL it stands for in the file)",
+              expected_line, command));
   // Inside quotes and comments a backslash is text.
   CHECK(split("SELECT '\\i'; -- \\set x\nSELECT 2 /* \\c */;") ==
         Strings{"1: SELECT '\\i'", "2: SELECT 2"});
