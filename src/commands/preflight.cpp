@@ -9,6 +9,7 @@
 #include "engine/state_layout.hpp"
 #include "core/checks/lint.hpp"
 #include "core/checks/plan_check.hpp"
+#include "core/sql/grammar.hpp"
 #include "core/revisions/revision_script.hpp"
 #include "core/sql/sql_text.hpp"
 #include "version.hpp"
@@ -74,8 +75,19 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
     m_database->run({{engine::state::Event{"ignore-unknown", "", m_execution.note}}, true});
   }
   std::vector<std::string> refused;
-  for (const auto& id : status.changed)
-    if (std::find(accepted.begin(), accepted.end(), id) == accepted.end()) refused.push_back(id);
+  for (const auto& id : status.changed) {
+    if (std::find(accepted.begin(), accepted.end(), id) != accepted.end()) continue;
+    // Stopped before any statement completed: nothing of the old file was
+    // applied, so the edited file runs (the executor records its checksum).
+    auto record = std::find_if(m_applied.begin(), m_applied.end(), [&](const auto& r) { return r.id == id; });
+    if (record != m_applied.end() && record->phase == core::AppliedPhase::in_progress && record->steps_done == 0) {
+      env.reporter().info(fmt::format("{}: changed since its run stopped before any statement completed; it runs "
+                                          "as edited now, and its new checksum is recorded",
+                                          graph.get(id).path));
+      continue;
+    }
+    refused.push_back(id);
+  }
   if (others == ChangedFiles::refuse && !refused.empty()) throw core::ChangedFilesError(graph, m_applied, refused);
 }
 
@@ -106,16 +118,30 @@ void Preflight::check(const core::Plan& plan) {
     throw Error(ExitCode::usage, InvalidFilesError(no_way_back).what(),
                 "nothing was changed. Add a '-- migrate:down' section (empty when there is nothing to undo), or "
                 "move the record only with `migrate stamp`");
-  std::vector<FileProblem> problems = core::check_plan_sql(m_graph, plan);
+  // A statement PostgreSQL 15's grammar cannot parse is an error, unless the
+  // server is newer: then it may be newer syntax, and the server judges it.
+  const int server = m_database->server_version();
+  std::vector<FileProblem> problems;
+  auto syntax_problem = [&](FileProblem problem) {
+    if (!core::newer_than_parser(server)) return problems.push_back(std::move(problem));
+    m_env.reporter().warning(fmt::format(
+        "{}: could not check this statement: PostgreSQL {}'s grammar does not parse it; the server "
+        "(PostgreSQL {}) will judge it",
+        problem.located(), core::k_parser_major_version, core::server_version_text(server)));
+  };
+  for (auto& problem : core::check_plan_sql(m_graph, plan)) {
+    if (problem.message.rfind("SQL syntax error: ", 0) == 0) syntax_problem(std::move(problem));
+    else problems.push_back(std::move(problem));
+  }
   if (!problems.empty()) throw InvalidFilesError(std::move(problems));
   // Lint parses what upgrade expands: its syntax findings make the files
   // invalid (exit 2), its other errors stop the run (exit 7).
   std::vector<core::LintFinding> errors;
   for (const auto& planned : plan) {
     if (planned.phase != core::Phase::expand) continue;
-    for (auto& finding : core::lint_revision(m_graph.get(planned.id))) {
+    for (auto& finding : core::lint_upgrade(m_graph.get(planned.id))) {
       if (finding.rule == "syntax")
-        problems.push_back({finding.path, finding.line, "SQL syntax error: " + finding.message});
+        syntax_problem({finding.path, finding.line, "SQL syntax error: " + finding.message});
       else if (finding.severity == core::Severity::error)
         errors.push_back(std::move(finding));
       else

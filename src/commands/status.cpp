@@ -9,6 +9,7 @@
 #include "commands/session_json.hpp"
 #include "core/importers/foreign_state.hpp"
 #include "core/revisions/status.hpp"
+#include "core/sql/grammar.hpp"
 
 namespace migrate::commands {
 
@@ -79,7 +80,8 @@ int run_status(Environment& env) {
       in_progress.push_back({{"id", id}, {"phase", record->running_phase ? core::to_string(*record->running_phase) : ""}, {"steps_done", record->steps_done}});
     }
     nlohmann::json result = {
-        {"database", env.database_display()}, {"schema", env.schema()}, {"dir", env.dir()},
+        {"database", env.database_display()}, {"schema", env.schema()},
+        {"server_version", core::server_version_text(database->server_version())}, {"dir", env.dir()},
         {"applied", status.applied}, {"pending", status.pending}, {"unknown", unknown},
         {"changed", status.changed}, {"expanded", status.expanded}, {"in_progress", in_progress},
         {"heads", status.file_heads}, {"database_heads", status.database_heads},
@@ -95,6 +97,7 @@ int run_status(Environment& env) {
   const auto& style = env.out_style();
   std::ostream& out = env.out();
   out << fmt::format("{:<10} {} (schema {})\n", "database", env.database_display(), env.schema());
+  out << fmt::format("{:<10} PostgreSQL {}\n", "server", core::server_version_text(database->server_version()));
   out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", env.dir(), graph.size(),
                      graph.size() == 1 ? "" : "s", graph.heads().size() == 1 ? "" : "s",
                      graph.heads().empty() ? std::string("(none)") : fmt::format("{}", fmt::join(graph.heads(), ", ")));

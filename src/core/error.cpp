@@ -12,13 +12,20 @@ std::string FileProblem::located() const {
 static std::string summarize(const std::vector<FileProblem>& problems) {
   if (problems.size() == 1) return problems.front().located();
   std::string text = fmt::format("{} problems in the migration files:", problems.size());
-  for (const auto& problem : problems) text += "\n  " + problem.located();
+  for (const auto& problem : problems) {
+    text += "\n  " + problem.located();
+    if (!problem.hint.empty()) text += "\n    hint: " + problem.hint;
+  }
   return text;
 }
 
+static std::string hint_for(const std::vector<FileProblem>& problems) {
+  if (problems.size() == 1 && !problems.front().hint.empty()) return problems.front().hint + "; nothing was applied";
+  return "fix the files above; nothing was applied";
+}
+
 InvalidFilesError::InvalidFilesError(std::vector<FileProblem> problems)
-    : Error(ExitCode::usage, summarize(problems),
-            "fix the files above; nothing was applied"),
+    : Error(ExitCode::usage, summarize(problems), hint_for(problems)),
       m_problems(std::move(problems)) {}
 
 }  // namespace migrate

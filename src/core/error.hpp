@@ -41,6 +41,7 @@ struct FileProblem {
   std::string path;
   int line = 0;
   std::string message;
+  std::string hint = {};  // what to do about it ("" when the message says it)
 
   std::string located() const;  // "path:line: message"
 };

@@ -36,6 +36,8 @@ struct Step {
 
   Kind kind = Kind::statement;
   std::string sql;             // Kind::statement: one SQL statement
+  // COPY ... FROM stdin: the data sent after the statement, ending in the `\.` line.
+  std::optional<std::string> copy_data;
   bool transactional = true;   // false: run alone, outside any transaction
   std::string path;            // file the step comes from
   int line = 0;                // line in that file (0 = generated for the whole file)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +92,10 @@ class Database {
   // --- the schema ------------------------------------------------------------
   // Every INVALID index outside the system schemas, by name.
   virtual std::vector<InvalidIndex> invalid_indexes() = 0;
+
+  // The server's version as libpq reports it (150004 for 15.4); 0 when there
+  // is no server (`--sql` without a database).
+  virtual int server_version() = 0;
 };
 
 }  // namespace migrate::engine

@@ -57,6 +57,7 @@ struct Statement {
 
   std::string sql;                     // when there is no change
   std::optional<state::Change> change;
+  std::optional<std::string> copy_data;  // the data of a COPY ... FROM stdin, up to its `\.` line
 };
 
 // Statements run in one round trip where possible.
@@ -66,22 +67,34 @@ struct Batch {
 };
 
 // A statement failed. `statement` is the index of the failing statement in
-// the batch when known, else -1.
+// the batch when known, else -1. `detail` and `server_hint` are the server's
+// DETAIL and HINT lines ("" when it sent none); `hint` is migrate's own.
 class DatabaseError : public Error {
  public:
-  DatabaseError(std::string message, std::string sqlstate, int statement, std::string hint = {})
+  DatabaseError(std::string message, std::string sqlstate, int statement, std::string hint = {},
+                std::string detail = {}, std::string server_hint = {})
       : Error(ExitCode::runtime, std::move(message), std::move(hint)),
         m_sqlstate(std::move(sqlstate)),
-        m_statement(statement) {}
+        m_statement(statement),
+        m_detail(std::move(detail)),
+        m_server_hint(std::move(server_hint)) {}
   const std::string& sqlstate() const { return m_sqlstate; }
   int statement() const { return m_statement; }
+  const std::string& detail() const { return m_detail; }
+  const std::string& server_hint() const { return m_server_hint; }
   bool is_lock_timeout() const { return m_sqlstate == k_lock_not_available; }
+  // The same error, blamed on statement `statement` of an enclosing batch.
+  DatabaseError at(int statement) const {
+    return {what(), m_sqlstate, statement, hint(), m_detail, m_server_hint};
+  }
 
   static constexpr const char* k_lock_not_available = "55P03";
 
  private:
   std::string m_sqlstate;
   int m_statement;
+  std::string m_detail;
+  std::string m_server_hint;
 };
 
 // The connection to the database was lost: nothing more can be sent on it.

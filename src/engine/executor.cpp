@@ -26,6 +26,24 @@ std::string first_line(const std::string& text) {
   return line;
 }
 
+// A step's statement, with its COPY data if any.
+Statement statement_of(const core::Step& step) {
+  Statement statement(step.sql);
+  statement.copy_data = step.copy_data;
+  return statement;
+}
+
+// The server reported that a statement failed (or never got its lock): it
+// took no effect. Lost connections are not this: their statement may have.
+class StatementFailed : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+// The note a step-by-step revision keeps while its step `step` (0-based)
+// failed; the next run reads it to re-run that step without asking.
+std::string failed_note(int step) { return fmt::format("failed at step {}", step + 1); }
+
 }  // namespace
 
 Executor::Executor(Database& database, Reporter& reporter, Clock& clock, ExecutionOptions options)
@@ -130,7 +148,11 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
                   fmt::format("finish that first: run `migrate {}` again", command_for(running)));
     first_step = record->steps_done;
     bool generated = revision.format == core::RevisionFormat::yaml;
-    if (first_step < static_cast<int>(steps.size()) && !generated && m_options.interrupted == Interrupted::refuse) {
+    bool failed = record->note.rfind(failed_note(first_step) + ":", 0) == 0;
+    if (failed && first_step < static_cast<int>(steps.size()) && m_options.interrupted != Interrupted::skip)
+      m_reporter.info(fmt::format("{}: this statement failed on the last run, so it took no effect; running it again",
+                                  steps[static_cast<size_t>(first_step)].origin()));
+    else if (first_step < static_cast<int>(steps.size()) && !generated && m_options.interrupted == Interrupted::refuse) {
       const core::Step& step = steps[static_cast<size_t>(first_step)];
       throw Error(ExitCode::runtime,
                   fmt::format("revision {} was interrupted: {} of its {} statements completed; statement {} at {} "
@@ -159,7 +181,7 @@ void Executor::run_in_one_transaction(const core::Revision& revision, core::Phas
   Batch batch;
   batch.statements = timeouts(revision, Scope::transaction);
   const int first_statement = static_cast<int>(batch.statements.size());
-  for (const auto& step : steps) batch.statements.push_back(step.sql);
+  for (const auto& step : steps) batch.statements.push_back(statement_of(step));
   if (phase == core::Phase::rollback || phase == core::Phase::down)
     batch.statements.push_back(state::ClearBackfill{revision.id});
   batch.statements.push_back(state_change_for(revision, phase, -1));
@@ -171,13 +193,38 @@ void Executor::run_in_one_transaction(const core::Revision& revision, core::Phas
 
 void Executor::run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
                                 int first_step, Clock::time_point start) {
-  m_database.run({{state::MarkInProgress{&revision, phase, first_step, m_options.provenance}}, true});
+  // The checksum and content are those of the file that runs now: a file
+  // edited after its first statement failed runs as edited, and that is what
+  // the next run compares with.
+  m_database.run({{state::MarkInProgress{&revision, phase, first_step, m_options.provenance},
+                   state::UpdateChecksum{&revision, ""}},
+                  true});
+  try {
+    run_steps(revision, steps, first_step);
+    m_failed_step = -1;
+  } catch (const StatementFailed& error) {
+    // Recorded so that the next run knows this step took no effect.
+    m_database.run(
+        {{state::SetNote{revision.id, fmt::format("{}: {}", failed_note(m_failed_step), first_line(error.what()))}},
+         true});
+    m_failed_step = -1;
+    throw;
+  }
+  check_indexes_valid(revision, phase, steps);
+  std::vector<Statement> finish;
+  if (phase != core::Phase::contract) finish.push_back(state::ClearBackfill{revision.id});
+  finish.push_back(state_change_for(revision, phase, elapsed_ms(m_clock, start)));
+  m_database.run({finish, true});
+}
+
+void Executor::run_steps(const core::Revision& revision, const std::vector<core::Step>& steps, int first_step) {
   auto groups_with = [&](size_t k) {
     return k < steps.size() && steps[k].kind == core::Step::Kind::statement && steps[k].transactional;
   };
   for (int i = first_step; i < static_cast<int>(steps.size());) {
     stop_if_interrupted();
     beat();
+    m_failed_step = i;
     const core::Step& step = steps[static_cast<size_t>(i)];
     if (step.kind == core::Step::Kind::backfill) {
       run_backfill(revision, step, i);
@@ -196,17 +243,12 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
       Batch batch;
       batch.statements = timeouts(revision, Scope::transaction);
       const int first_statement = static_cast<int>(batch.statements.size());
-      for (const auto& member : group) batch.statements.push_back(member.sql);
+      for (const auto& member : group) batch.statements.push_back(statement_of(member));
       batch.statements.push_back(state::SetProgress{revision.id, static_cast<int>(end)});
       run_batch(batch, step, first_statement, &group);
       i = static_cast<int>(end);
     }
   }
-  check_indexes_valid(revision, phase, steps);
-  std::vector<Statement> finish;
-  if (phase != core::Phase::contract) finish.push_back(state::ClearBackfill{revision.id});
-  finish.push_back(state_change_for(revision, phase, elapsed_ms(m_clock, start)));
-  m_database.run({finish, true});
 }
 
 void Executor::run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after) {
@@ -215,13 +257,13 @@ void Executor::run_statement(const core::Revision& revision, const core::Step& s
     Batch batch;
     batch.statements = timeouts(revision, Scope::transaction);
     int first_statement = static_cast<int>(batch.statements.size());
-    batch.statements.push_back(step.sql);
+    batch.statements.push_back(statement_of(step));
     batch.statements.push_back(progress);
     run_batch(batch, step, first_statement, nullptr);
     return;
   }
   Batch batch{timeouts(revision, Scope::session), false};
-  batch.statements.push_back(step.sql);
+  batch.statements.push_back(statement_of(step));
   run_batch(batch, step, static_cast<int>(batch.statements.size()) - 1, nullptr);
   m_database.run({{progress}, true});
 }
@@ -315,21 +357,25 @@ void Executor::with_retry(const core::Step& step, const std::vector<core::Step>*
         }
         std::string who;
         for (const auto& session : blockers) who += "\n  blocked by " + describe_session(session);
-        throw DatabaseError(fmt::format("{}: could not get a lock within lock_timeout {} after {} attempts{}", failed->origin(),
+        throw StatementFailed(fmt::format("{}: could not get a lock within lock_timeout {} after {} attempts{}", failed->origin(),
                                 core::format_duration(m_options.lock_timeout), attempt, who),
                     error.sqlstate(), error.statement(),
                     "nothing of this step was applied. End the blocking session, retry later, raise --lock-timeout "
                     "or --retries, or let migrate end idle-in-transaction blockers with --terminate-blockers-after");
       }
       std::string where = failed == &step && steps ? step.path : failed->origin();
-      throw DatabaseError(fmt::format("{}: {} failed: {}", where, failed->sql.empty() ? failed->description : "statement",
-                              first_line(error.what())) +
-                      (failed->sql.empty() ? std::string() : "\n  " + query_summary(failed->sql, 100)),
-                  error.sqlstate(), error.statement(),
-                  transactional ? "its transaction was rolled back and nothing of it was recorded; fix the "
-                                        "SQL and run the command again"
-                                      : "fix the cause and run the command again; `migrate status` shows the "
-                                        "revision in progress");
+      std::string message = fmt::format("{}: {} failed: {}", where,
+                                        failed->sql.empty() ? failed->description : "statement", first_line(error.what()));
+      if (!error.detail().empty()) message += "\n  DETAIL: " + error.detail();
+      if (!error.server_hint().empty()) message += "\n  HINT: " + error.server_hint();
+      if (!failed->sql.empty()) message += "\n  " + query_summary(failed->sql, 100);
+      throw StatementFailed(message, error.sqlstate(), error.statement(),
+                            transactional && m_failed_step < 0
+                                ? "its transaction was rolled back and nothing of it was recorded; fix the SQL "
+                                  "and run the command again"
+                                : "this statement took no effect; fix the cause and run the command again: it "
+                                  "runs again from this statement (`migrate status` shows the revision in "
+                                  "progress)");
     }
   }
 }

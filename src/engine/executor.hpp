@@ -56,6 +56,8 @@ class Executor {
   void run_in_one_transaction(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps);
   void run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
                         int first_step, Clock::time_point start);
+  // The steps of run_step_by_step from `first_step`, each recorded when done.
+  void run_steps(const core::Revision& revision, const std::vector<core::Step>& steps, int first_step);
   void run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
   // Runs the prechecks that open `steps` (see Step::precheck); throws their failure.
@@ -92,6 +94,7 @@ class Executor {
   Clock& m_clock;
   ExecutionOptions m_options;
   Clock::time_point m_last_heartbeat;
+  int m_failed_step = -1;  // the step run_steps is on (-1: not in run_steps)
 };
 
 }  // namespace migrate::engine

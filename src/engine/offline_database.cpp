@@ -53,9 +53,15 @@ void OfflineDatabase::run(const Batch& batch) {
   for (const auto& statement : batch.statements) {
     const std::string text = statement.change ? m_state.sql(*statement.change) : statement.sql;
     m_out << text;
-    // Comment-only lines take no semicolon.
+    // Comment-only lines (backfill descriptions) take no semicolon. Other
+    // statements end in a token (split_statements), never in a comment.
     if (text.rfind("--", 0) != 0) m_out << ';';
     m_out << '\n';
+    // COPY ... FROM stdin: its data as written, up to its end line.
+    if (const auto& data = statement.copy_data) {
+      m_out << *data;
+      if (data->empty() || data->back() != '\n') m_out << '\n';
+    }
   }
   if (batch.transactional) m_out << "COMMIT;\n";
   m_out << '\n';

@@ -51,6 +51,7 @@ class OfflineDatabase : public Database {
   std::vector<Session> take_blockers() override { return {}; }
   std::vector<Session> take_terminated() override { return {}; }
   std::vector<InvalidIndex> invalid_indexes() override { return {}; }
+  int server_version() override { return m_reads ? m_reads->server_version() : 0; }
 
  private:
   std::ostream& m_out;

@@ -42,6 +42,12 @@ struct SetProgress {
   int steps_done = 0;
 };
 
+// Replaces the revision's note (what the last run of it left to know).
+struct SetNote {
+  std::string id;
+  std::string note;
+};
+
 struct SetPhase {
   std::string id;
   core::AppliedPhase phase = core::AppliedPhase::complete;
@@ -77,7 +83,7 @@ struct ClearBackfill {
   std::string id;
 };
 
-using Change = std::variant<Record, MarkInProgress, SetProgress, SetPhase, Forget, UpdateChecksum, Event,
+using Change = std::variant<Record, MarkInProgress, SetProgress, SetNote, SetPhase, Forget, UpdateChecksum, Event,
                             SaveBackfill, ClearBackfill>;
 
 }  // namespace migrate::engine::state

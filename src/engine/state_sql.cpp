@@ -122,6 +122,10 @@ std::string StateSql::forget(const std::string& id) const {
   return fmt::format("DELETE FROM {} WHERE id = {}", table("revisions"), quote_literal(id));
 }
 
+std::string StateSql::set_note(const std::string& id, const std::string& note) const {
+  return fmt::format("UPDATE {} SET note = {} WHERE id = {}", table("revisions"), quote_literal(note), quote_literal(id));
+}
+
 std::string StateSql::update_checksum(const core::Revision& revision, const std::string& note) const {
   return fmt::format("UPDATE {} SET checksum = {}, content = {}, path = {}, note = {} WHERE id = {}",
                      table("revisions"), quote_literal(core::checksum(revision.content)), quote_literal(revision.content),
@@ -159,6 +163,7 @@ std::string StateSql::sql(const state::Change& change) const {
                                     c.provenance.tool_version);
     }
     std::string operator()(const state::SetProgress& c) const { return state.set_progress(c.id, c.steps_done); }
+    std::string operator()(const state::SetNote& c) const { return state.set_note(c.id, c.note); }
     std::string operator()(const state::SetPhase& c) const { return state.set_phase(c.id, c.phase); }
     std::string operator()(const state::Forget& c) const { return state.forget(c.id); }
     std::string operator()(const state::UpdateChecksum& c) const { return state.update_checksum(*c.revision, c.note); }

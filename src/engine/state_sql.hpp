@@ -46,6 +46,8 @@ class StateSql {
   std::string set_progress(const std::string& id, int steps_done) const;
   std::string set_phase(const std::string& id, core::AppliedPhase phase) const;
   std::string forget(const std::string& id) const;
+  // Sets the note of an applied revision (a step-by-step revision notes there the step that failed).
+  std::string set_note(const std::string& id, const std::string& note) const;
   std::string update_checksum(const core::Revision& revision, const std::string& note) const;
   // An entry in the events table (lock clears, overrides, terminated blockers).
   std::string event(const std::string& kind, const std::string& revision, const std::string& detail) const;

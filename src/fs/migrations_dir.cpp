@@ -62,19 +62,59 @@ std::vector<std::string> files_below(const std::string& dir) {
   return paths;
 }
 
+// Revision files below `dir` (not following links to directories, skipping
+// hidden entries); what cannot be read is a problem naming its path, never
+// skipped: a revision left out would silently never be applied.
+static void collect(const stdfs::path& dir, std::vector<core::SourceFile>& files,
+                    std::vector<FileProblem>& problems) {
+  std::error_code error;
+  stdfs::directory_iterator it(dir, error), end;
+  if (error) {
+    problems.push_back({dir.string(), 0, fmt::format("cannot read this directory: {}", error.message()),
+                        "make it readable (e.g. `chmod a+rx`), or move it out of the migrations directory"});
+    return;
+  }
+  for (; it != end; it.increment(error)) {
+    if (error) {
+      problems.push_back({dir.string(), 0, fmt::format("cannot list this directory: {}", error.message())});
+      return;
+    }
+    const auto& path = it->path();
+    std::string name = path.filename().string();
+    if (!name.empty() && name[0] == '.') continue;
+    std::error_code kind_error;
+    bool link = it->is_symlink(kind_error);
+    if (!link && it->is_directory(kind_error)) {
+      collect(path, files, problems);
+      continue;
+    }
+    if (!core::format_of(name)) continue;
+    // The paths start with `dir` as given; show them as they are.
+    std::string shown = path.string();
+    if (link && !stdfs::exists(path, kind_error)) {
+      problems.push_back({shown, 0,
+                          fmt::format("a symbolic link to '{}', which does not exist",
+                                      stdfs::read_symlink(path, kind_error).string()),
+                          "restore the file it points to, or remove the link"});
+      continue;
+    }
+    if (!stdfs::is_regular_file(path, kind_error)) continue;
+    std::string text = read_file(shown);
+    // A UTF-8 byte order mark (some Windows editors write one) is not SQL.
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+    files.push_back({shown, std::move(text)});
+  }
+}
+
 std::vector<core::SourceFile> read_migrations(const std::string& dir) {
   std::error_code error;
   if (!stdfs::is_directory(dir, error))
     throw usage_error(fmt::format("migrations directory '{}' does not exist", dir),
                       "run `migrate init` to create it, or point --dir at your migrations");
   std::vector<core::SourceFile> files;
-  for (auto& path : files_below(dir)) {
-    if (!core::format_of(stdfs::path(path).filename().string())) continue;
-    std::string text = read_file(path);
-    // A UTF-8 byte order mark (some Windows editors write one) is not SQL.
-    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-    files.push_back({std::move(path), std::move(text)});
-  }
+  std::vector<FileProblem> problems;
+  collect(dir, files, problems);
+  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return files;
 }

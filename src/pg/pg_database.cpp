@@ -13,6 +13,7 @@
 #include "engine/migration_lock.hpp"
 #include "pg/blocker_watch.hpp"
 #include "pg/foreign_state_query.hpp"
+#include "pg/simple_query.hpp"
 
 namespace migrate::pg {
 
@@ -73,15 +74,6 @@ auto translated(const std::string& doing, Work&& work) -> decltype(work()) {
   }
 }
 
-std::string join_statements(const std::vector<std::string>& statements) {
-  std::string sql;
-  for (const auto& statement : statements) {
-    sql += statement;
-    sql += ";\n";
-  }
-  return sql;
-}
-
 bool is_true(const pqxx::result& result) { return !result.empty() && !result[0][0].is_null() && result[0][0].as<bool>(); }
 
 }  // namespace
@@ -93,27 +85,6 @@ struct PgDatabase::Impl {
   pqxx::result exec(const std::string& sql) {
     pqxx::nontransaction work(*connection);
     return work.exec(sql);
-  }
-
-  // The index of the statement that fails when the batch is replayed one
-  // statement at a time inside a transaction that is then rolled back; -1 when
-  // none fails on replay.
-  int locate_failure(const std::vector<std::string>& statements) {
-    int failed = -1;
-    try {
-      exec("BEGIN");
-      for (size_t i = 0; i < statements.size() && failed < 0; ++i) {
-        try {
-          exec(statements[i]);
-        } catch (const pqxx::sql_error&) {
-          failed = static_cast<int>(i);
-        }
-      }
-      exec("ROLLBACK");
-    } catch (const pqxx::failure&) {
-      return failed;
-    }
-    return failed;
   }
 
   // What the state schema looks like: read once, and again once the lock is
@@ -328,39 +299,42 @@ bool PgDatabase::index_is_invalid(const std::string& index) {
 
 void PgDatabase::run(const engine::Batch& batch) {
   const std::vector<std::string> statements = m_impl->render(batch);
+  PGconn* raw = raw_handle(*m_impl->connection);
   const int pid = m_impl->connection->backendpid();
   if (!batch.transactional) {
     for (size_t i = 0; i < statements.size(); ++i) {
+      SimpleQuery one{{statements[i]}, {}, -1};
+      if (batch.statements[i].copy_data) one.copy_data[0] = *batch.statements[i].copy_data;
       try {
         BlockerWatch::Scope watching(m_impl->watch, pid);
-        m_impl->exec(statements[i]);
-      } catch (const pqxx::broken_connection& error) {
-        throw lost_connection("running a statement", error.what());
-      } catch (const pqxx::sql_error& error) {
-        throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), static_cast<int>(i));
+        run_simple_query(raw, one);
+      } catch (const engine::DatabaseError& error) {
+        throw error.at(static_cast<int>(i));
       }
     }
     return;
   }
-  // One round trip for the whole batch.
+  // One round trip for the whole batch. Each statement answers with its own
+  // result, so the one the server failed on is known without running
+  // anything again (effects that survive a rollback, such as sequence
+  // values, happen once).
+  SimpleQuery whole;
+  whole.statements.reserve(statements.size() + 2);
+  whole.statements.push_back("BEGIN");
+  whole.statements.insert(whole.statements.end(), statements.begin(), statements.end());
+  whole.statements.push_back("COMMIT");
+  for (size_t i = 0; i < batch.statements.size(); ++i)
+    if (batch.statements[i].copy_data) whole.copy_data[i + 1] = *batch.statements[i].copy_data;
   try {
     BlockerWatch::Scope watching(m_impl->watch, pid);
-    m_impl->exec("BEGIN;\n" + join_statements(statements) + "COMMIT;");
-  } catch (const pqxx::broken_connection& error) {
-    throw lost_connection("running a transaction (it did not commit)", error.what());
-  } catch (const pqxx::sql_error& error) {
-    std::string sqlstate = error.sqlstate();
-    std::string message = clean_message(error.what());
+    run_simple_query(raw, whole);
+  } catch (const engine::DatabaseError& error) {
     try {
       m_impl->exec("ROLLBACK");
     } catch (const pqxx::failure&) {
-      throw lost_connection("rolling back after: " + message, "");
+      throw lost_connection(std::string("rolling back after: ") + error.what(), "");
     }
-    // Waiting again to pinpoint a lock or statement timeout would double the
-    // wait, and a deadlock may not repeat: only deterministic errors are replayed.
-    bool replay = statements.size() > 1 && sqlstate != engine::DatabaseError::k_lock_not_available &&
-                  sqlstate != "57014" && sqlstate != "40P01";
-    throw engine::DatabaseError(message, sqlstate, replay ? m_impl->locate_failure(statements) : -1);
+    throw error.at(error.statement() - 1);
   }
 }
 
@@ -386,33 +360,28 @@ engine::BackfillRange PgDatabase::backfill_range(const engine::BackfillTarget& t
 }
 
 engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::BackfillBatch& batch) {
-  engine::Batch statements;
-  statements.statements = {fmt::format("SET LOCAL lock_timeout = '{}ms'", batch.lock_timeout.count()),
-                           fmt::format("SET LOCAL statement_timeout = '{}ms'", batch.statement_timeout.count()),
-                           "SET LOCAL migrate.backfill = 'on'"};
-  const std::string sql = engine::backfill_batch_sql(batch, m_impl->state);
-  std::string text = "BEGIN;\n" + join_statements(m_impl->render(statements));
+  // One round trip: the batch, its saved position and its COMMIT.
+  SimpleQuery query;
+  query.statements = {"BEGIN", fmt::format("SET LOCAL lock_timeout = '{}ms'", batch.lock_timeout.count()),
+                      fmt::format("SET LOCAL statement_timeout = '{}ms'", batch.statement_timeout.count()),
+                      "SET LOCAL migrate.backfill = 'on'", engine::backfill_batch_sql(batch, m_impl->state), "COMMIT"};
+  query.result_of = 4;
+  std::vector<Row> result;
   try {
     BlockerWatch::Scope watching(m_impl->watch, m_impl->connection->backendpid());
-    // libpq returns the rows of a query string's last statement only, so the
-    // COMMIT follows in a second round trip.
-    auto result = to_rows(m_impl->exec(text + sql));
-    m_impl->exec("COMMIT");
-    engine::BackfillBatchResult done;
-    done.picked = core::parse_integer(result.empty() ? "0" : result[0][0].value_or("0"), "backfill batch");
-    if (done.picked > 0 && result[0][1]) done.last_key = engine::parse_text_array(*result[0][1]);
-    return done;
-  } catch (const pqxx::broken_connection& error) {
-    throw lost_connection("running a backfill batch (it did not commit)", error.what());
-  } catch (const pqxx::sql_error& error) {
-    std::string message = clean_message(error.what());
+    result = run_simple_query(raw_handle(*m_impl->connection), query);
+  } catch (const engine::DatabaseError& error) {
     try {
       m_impl->exec("ROLLBACK");
     } catch (const pqxx::failure&) {
-      throw lost_connection("rolling back after: " + message, "");
+      throw lost_connection(std::string("rolling back after: ") + error.what(), "");
     }
-    throw engine::DatabaseError(message, error.sqlstate(), -1);
+    throw error.at(-1);
   }
+  engine::BackfillBatchResult done;
+  done.picked = core::parse_integer(result.empty() ? "0" : result[0][0].value_or("0"), "backfill batch");
+  if (done.picked > 0 && result[0][1]) done.last_key = engine::parse_text_array(*result[0][1]);
+  return done;
 }
 
 std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
@@ -428,6 +397,8 @@ std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
     return indexes;
   });
 }
+
+int PgDatabase::server_version() { return m_impl->connection->server_version(); }
 
 void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) { m_impl->watch.set_policy(policy); }
 

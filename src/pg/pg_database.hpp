@@ -50,6 +50,7 @@ class PgDatabase : public engine::Database {
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
+  int server_version() override;
 
  private:
   struct Impl;

@@ -50,7 +50,7 @@ refused() {
     project "$SETUP" "$ops"
     q "${DEPENDENT_SQL[$i]}"
     before=$(user_snapshot)
-    m upgrade
+    m upgrade --allow-existing-schema
     assert_rc 1
     assert_err_contains "migrate: error: $FILE:4: $action would lose what depends on public.accounts.mail: ${DEPENDENT_NAMED[$i]}
 hint: migrate carries over the default and NOT NULL of public.accounts.mail, nothing else. Drop these objects in a revision before this one and create them on the new column in one after it (a view likewise), or, if the old application version no longer runs, use a \`sql\` operation with $in_place, which keeps them"
@@ -71,7 +71,7 @@ alter_column_refuses_each_dependent() {
 several_dependents_are_named_together() {
   project "$SETUP" "$RENAME"
   q "${DEPENDENT_SQL[0]}; ${DEPENDENT_SQL[5]}"
-  m upgrade
+  m upgrade --allow-existing-schema
   assert_rc 1
   assert_err_contains "would lose what depends on public.accounts.mail: index accounts_mail_idx, view account_mails"
 }
@@ -100,7 +100,7 @@ contract_refuses_what_came_meanwhile() {
 offline_script_checks_the_dependents() {
   project "$SETUP" "$RENAME"
   q "${DEPENDENT_SQL[0]}"
-  m upgrade --sql
+  m upgrade --allow-existing-schema --sql
   assert_rc 0
   assert_out_contains "would lose what depends on public.accounts.mail: "
   local before

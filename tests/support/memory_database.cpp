@@ -174,6 +174,9 @@ void MemoryDatabase::apply(const engine::Statement& statement, MemoryServer::Sta
     void operator()(const state::SetProgress& c) {
       if (auto* r = row(c.id)) r->steps_done = c.steps_done;
     }
+    void operator()(const state::SetNote& c) {
+      if (auto* r = row(c.id)) r->note = c.note;
+    }
     void operator()(const state::SetPhase& c) {
       if (auto* r = row(c.id)) {
         r->phase = c.phase;

@@ -81,6 +81,7 @@ class MemoryDatabase : public engine::Database {
   bool index_is_invalid(const std::string& index) override;
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   core::ForeignState foreign_state() override;
+  int server_version() override { return 150000; }
   std::optional<ToolStateTable> tool_state(core::ImportTool) override { return std::nullopt; }
 
   void run(const engine::Batch& batch) override;

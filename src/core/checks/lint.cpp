@@ -63,14 +63,12 @@ class Linter {
 
   // Lints the steps of one phase; `context` carries what earlier steps did.
   void lint_phase(Phase phase, LintMemory& memory) {
-    m_checked.clear();
-    check_written_text(phase);
     std::vector<Step> steps;
     try {
       steps = steps_for(m_revision, phase);
     } catch (const std::runtime_error& error) {
       auto [line, message] = split_error(error.what());
-      if (m_checked.empty()) report(Severity::error, "syntax", line, message, "");
+      report(Severity::error, "syntax", line, message, "");
       return;
     }
     const auto& rules = statement_rules();
@@ -80,9 +78,8 @@ class Linter {
                            m_findings, m_revision.path);
       ParsedSql parsed = parse_sql(step.sql);
       if (!parsed.error.empty()) {
-        if (!already_checked(step.line))
-          report(Severity::error, "syntax", line_at(step.sql, parsed.error_offset, step.line),
-                 parsed.error, "");
+        report(Severity::error, "syntax", line_at(step.sql, parsed.error_offset, step.line),
+               parsed.error, "");
         continue;
       }
       for (const parse_tree::Node& statement : parsed.statements) {
@@ -125,39 +122,6 @@ class Linter {
                             text.begin(), text.begin() + static_cast<long>(offset), '\n'));
   }
 
-  // libpg_query's scanner split (split_statements) leaves out a statement that
-  // starts with an unknown word ("SELEC 1"), so the steps alone can miss a
-  // syntax error: parse the text as written too. Its first error is reported
-  // here, and the steps up to that line are not reported again.
-  void check_written_text(Phase phase) {
-    bool up = phase == Phase::expand, contract = phase == Phase::contract;
-    if (sql_file()) {
-      const SqlSection& section = up         ? m_revision.up
-                                  : contract ? m_revision.contract
-                                             : m_revision.down;
-      check_text(section.text, section.first_line);
-      return;
-    }
-    for (const Operation& operation : m_revision.operations)
-      if (const auto* raw = std::get_if<SqlOp>(&operation.spec))
-        check_text(up ? raw->up : contract ? raw->contract : raw->down, operation.line);
-  }
-
-  void check_text(const std::string& text, int first_line) {
-    if (is_blank_sql(text)) return;
-    ParsedSql parsed = parse_sql(text);
-    if (parsed.error.empty()) return;
-    int line = line_at(text, parsed.error_offset, first_line);
-    report(Severity::error, "syntax", line, parsed.error, "");
-    m_checked.push_back({first_line, line});
-  }
-
-  bool already_checked(int line) const {
-    return std::any_of(m_checked.begin(), m_checked.end(), [&](const auto& range) {
-      return range.first <= line && line <= range.second;
-    });
-  }
-
   void report(Severity severity, const char* rule, int line, std::string message,
               std::string hint) {
     m_findings.push_back(
@@ -165,7 +129,6 @@ class Linter {
   }
   const Revision& m_revision;
   std::set<int> m_raw_sql_lines;               // YAML: lines of `sql` operations
-  std::vector<std::pair<int, int>> m_checked;  // line ranges whose syntax check_text reported
   std::vector<LintFinding> m_findings;
 };
 
@@ -182,6 +145,14 @@ std::vector<LintFinding> lint_revision(const Revision& revision) {
     LintMemory memory;
     linter.lint_phase(phase, memory);
   }
+  linter.check_down_section();
+  return linter.take();
+}
+
+std::vector<LintFinding> lint_upgrade(const Revision& revision) {
+  Linter linter(revision);
+  LintMemory up;
+  linter.lint_phase(Phase::expand, up);
   linter.check_down_section();
   return linter.take();
 }

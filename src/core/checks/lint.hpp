@@ -34,6 +34,11 @@ struct LintFinding {
 // that is a `syntax` finding.
 std::vector<LintFinding> lint_revision(const Revision& revision);
 
+// The findings of what `upgrade` runs: the up phase (SQL revisions) or the
+// expand phase (YAML), plus missing-down. Other sections are not parsed: a
+// `down` written for a newer PostgreSQL does not stop an upgrade.
+std::vector<LintFinding> lint_upgrade(const Revision& revision);
+
 // "path:line: error[rule]: message" and, when there is a hint, "\n  hint: ...".
 // No trailing newline.
 std::string format_finding(const LintFinding& finding);

@@ -44,7 +44,8 @@ void StepWriter::backfill(Backfill spec, std::string description) {
 
 void StepWriter::script(const std::string& sql, std::string description) {
   if (is_blank_sql(sql)) return;
-  for (auto& statement : split_statements(sql, m_line)) add(std::move(statement.sql), description);
+  for (auto& statement : split_statements(sql, m_line))
+    add(std::move(statement.sql), description).copy_data = std::move(statement.copy_data);
 }
 
 void StepWriter::refusal(const std::string& message) {

@@ -1,6 +1,7 @@
 #include "core/revisions/revision_parser.hpp"
 
 #include "core/revisions/checksum.hpp"
+#include "core/revisions/text_checks.hpp"
 
 namespace migrate::core {
 
@@ -58,8 +59,17 @@ std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileP
     problems.push_back({file.path, 0, "not a revision file (expected .sql, .yaml or .yml)"});
     return std::nullopt;
   }
+  std::vector<FileProblem> bytes = check_bytes(file);
+  if (!bytes.empty()) {
+    problems.insert(problems.end(), bytes.begin(), bytes.end());
+    return std::nullopt;
+  }
   auto revision = *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
                                                   : parse_yaml_revision(file, problems);
+  if (!revision) return revision;
+  size_t before = problems.size();
+  check_revision_text(*revision, problems);
+  if (problems.size() != before) return std::nullopt;
   return revision;
 }
 

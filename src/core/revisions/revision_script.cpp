@@ -15,6 +15,7 @@ static std::vector<Step> section_steps(const Revision& revision, const SqlSectio
     step.sql = std::move(statement.sql);
     step.path = revision.path;
     step.line = statement.line;
+    step.copy_data = std::move(statement.copy_data);
     step.description = name;
     steps.push_back(std::move(step));
   }

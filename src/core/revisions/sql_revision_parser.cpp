@@ -129,8 +129,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
     problem(1, "no '-- migrate:up' section");
   else if (is_blank_sql(revision.up.text) && !revision.is_merge())
     problem(revision.up.first_line - 1, "the 'up' section is empty (only a merge revision may run nothing)");
-  // Sections are split into statements when a command is about to run them
-  // (core/plan_check) and by lint, not here: loading stays fast for status.
+  // Sections are split (not parsed) once loaded: check_revision_text.
   for (SqlSection* part : {&revision.up, &revision.contract, &revision.down})
     if (is_blank_sql(part->text)) part->text.clear();
   if (problems.size() != problems_before) return std::nullopt;

@@ -47,61 +47,6 @@ size_t skip_blank(std::string_view text, size_t pos) {
 
 bool is_blank_sql(std::string_view sql) { return skip_blank(sql, 0) >= sql.size(); }
 
-std::vector<SqlStatement> split_statements(std::string_view script, int first_line) {
-  std::string input(script);
-  PgQuerySplitResult result = pg_query_split_with_scanner(input.c_str());
-  if (result.error) {
-    std::string message = fmt::format("line {}: {}",
-                                      first_line + count_lines(input, std::min<size_t>(
-                                          result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0,
-                                          input.size())),
-                                      result.error->message);
-    pg_query_free_split_result(result);
-    throw std::runtime_error(message);
-  }
-  std::vector<SqlStatement> statements;
-  statements.reserve(static_cast<size_t>(result.n_stmts));
-  // The scanner leaves out text it cannot take for a statement (a misspelt
-  // first keyword, say). Such text between or after the pieces is an error,
-  // never something to skip silently.
-  size_t covered = 0;
-  auto check_gap = [&](size_t from, size_t to) {
-    size_t pos = from;
-    while (true) {
-      pos = skip_blank(input, pos);
-      if (pos < to && input[pos] == ';') {
-        ++pos;
-        continue;
-      }
-      break;
-    }
-    if (pos >= to) return;
-    std::string text = input.substr(pos, std::min<size_t>(to - pos, 40));
-    text = text.substr(0, text.find('\n'));
-    pg_query_free_split_result(result);
-    throw std::runtime_error(
-        fmt::format("line {}: not a statement PostgreSQL recognises: '{}'", first_line + count_lines(input, pos), text));
-  };
-  for (int i = 0; i < result.n_stmts; ++i) {
-    const PgQuerySplitStmt* piece = result.stmts[i];
-    size_t begin = static_cast<size_t>(piece->stmt_location);
-    size_t end = begin + static_cast<size_t>(piece->stmt_len);
-    check_gap(covered, begin);
-    covered = end;
-    size_t start = skip_blank(input, begin);
-    if (start >= end) continue;
-    std::string_view text(input.data() + start, end - start);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
-                             text.back() == '\r' || text.back() == ';'))
-      text.remove_suffix(1);
-    if (is_blank_sql(text)) continue;
-    statements.push_back({std::string(text), first_line + count_lines(input, start)});
-  }
-  check_gap(covered, input.size());
-  pg_query_free_split_result(result);
-  return statements;
-}
-
 std::string syntax_error(std::string_view sql, int first_line) {
   std::string input(sql);
   PgQueryParseResult result = pg_query_parse(input.c_str());

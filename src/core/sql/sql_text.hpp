@@ -1,7 +1,8 @@
-// SQL text helpers: splitting a script into statements with PostgreSQL's own
-// scanner (libpg_query), and quoting identifiers and literals.
+// SQL text helpers: splitting a script into statements as psql does, checking
+// syntax with PostgreSQL's own parser (libpg_query), quoting identifiers and literals.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,13 +10,22 @@
 namespace migrate::core {
 
 struct SqlStatement {
-  std::string sql;  // the statement without its trailing semicolon
-  int line = 0;     // line of its first character, counted in the whole file
+  // From its first token to its last: no leading or trailing comment, no
+  // semicolon, so appending ";" or another statement is always safe.
+  std::string sql;
+  int line = 0;  // line of its first character, counted in the whole file
+  // COPY ... FROM stdin: the data lines after it, up to and including the
+  // closing `\.` line, byte for byte (what psql sends to the server).
+  std::optional<std::string> copy_data;
 };
 
-// Splits `script` into statements. `first_line` is the file line of the
-// script's first line. Comment-only and empty pieces are dropped. Throws
-// std::runtime_error with the scanner's message when the script cannot be split.
+// Splits `script` into statements as psql does (statement_splitter.cpp):
+// `;` ends a statement outside quotes, comments, parentheses and the
+// BEGIN ... END body of CREATE FUNCTION/PROCEDURE; COPY ... FROM stdin takes
+// its inline data up to `\.`. `first_line` is the file line of the script's
+// first line. Comment-only and empty pieces are dropped. Throws
+// std::runtime_error "line N: message" for an unterminated quote or comment,
+// a psql meta-command (`\i`, `\set`, ...) or COPY data without its end.
 std::vector<SqlStatement> split_statements(std::string_view script, int first_line = 1);
 
 // Checks that `sql` parses as PostgreSQL SQL. Returns "" when it does, else the

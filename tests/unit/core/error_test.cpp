@@ -41,3 +41,13 @@ TEST_CASE("usage_error: exit code 2 with a hint") {
   CHECK(error.hint() == "try --help");
   CHECK(migrate::usage_error("bad flag").hint().empty());
 }
+
+TEST_CASE("InvalidFilesError: a problem's own hint is the error's hint, or follows it in a list") {
+  InvalidFilesError one({{"a.sql", 3, "bad", "do this"}});
+  CHECK(std::string(one.what()) == "a.sql:3: bad");
+  CHECK(one.hint() == "do this; nothing was applied");
+  InvalidFilesError two({{"a.sql", 3, "bad", "do this"}, {"b.sql", 1, "worse"}});
+  CHECK(std::string(two.what()) ==
+        "2 problems in the migration files:\n  a.sql:3: bad\n    hint: do this\n  b.sql:1: worse");
+  CHECK(two.hint() == "fix the files above; nothing was applied");
+}

@@ -152,9 +152,21 @@ TEST_CASE("Executor: an interrupted non-transactional revision is refused, resum
     CHECK(run.record("r1")->steps_done == 1);
     run.server.executed.clear();
   };
-  SECTION("refused, naming the statement to check") {
+  SECTION("a statement the server refused runs again by itself: it took no effect") {
     Run run;
     interrupted(run);
+    CHECK_THAT(run.record("r1")->note, Catch::StartsWith("failed at step 2: "));
+    run.upgrade({no_transaction_file("r1")});
+    CHECK_THAT(run.reporter.infos, Catch::VectorContains(std::string(
+                                       "r1.sql:7: this statement failed on the last run, so it took no effect; "
+                                       "running it again")));
+    CHECK(run.record("r1")->phase == AppliedPhase::complete);
+  }
+  SECTION("killed mid-statement, it is refused, naming the statement to check") {
+    Run run;
+    interrupted(run);
+    // A run killed during the statement leaves no note that it failed.
+    run.server.state.revisions[0].note.clear();
     auto error = error_from<migrate::Error>([&] { run.upgrade({no_transaction_file("r1")}); });
     CHECK_THAT(error.what(), Catch::StartsWith("revision r1 was interrupted: 1 of its 2 statements completed; "
                                                "statement 2 at r1.sql:7"));

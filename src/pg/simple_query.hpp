@@ -1,0 +1,34 @@
+// Several statements sent as one simple query (one round trip) over libpq,
+// feeding COPY ... FROM stdin its data. The failing statement is found by
+// counting the results before the error, so nothing ever runs twice.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <map>
+#include <pqxx/connection_base>
+#include <string>
+#include <vector>
+
+#include "engine/database.hpp"
+#include "engine/state_sql.hpp"
+
+namespace migrate::pg {
+
+struct SimpleQuery {
+  std::vector<std::string> statements;      // each one statement, without `;`
+  std::map<size_t, std::string> copy_data;  // by index in `statements`
+  int result_of = -1;                       // whose rows to return (-1: none)
+};
+
+// Runs `query` and returns the rows of statement `query.result_of`. Throws
+// engine::DatabaseError (message, SQLSTATE, DETAIL, HINT, and the index of the
+// statement the server failed on) when a statement fails, Error(runtime) when
+// the connection is lost.
+std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery& query);
+
+// The libpq connection under a libpqxx one: the same session, so its advisory
+// lock and settings hold.
+PGconn* raw_handle(pqxx::connection_base& connection);
+
+}  // namespace migrate::pg
