@@ -96,11 +96,11 @@ void Preflight::check_adoption(ExistingSchema existing, bool allowed) {
   if (!core::needs_adoption(m_foreign)) return;
   std::string found = core::describe_foreign_state(m_foreign);
   if (existing == ExistingSchema::adopt) {
-    m_adoption = {"adopt", "adopted a database that held " + found};
+    m_adoption = {"adopt", "", "adopted a database that held " + found};
     return;
   }
   if (!allowed) throw core::UnadoptedDatabaseError(m_foreign);
-  m_adoption = {"allow-existing-schema", "run with --allow-existing-schema on a database that held " + found};
+  m_adoption = {"allow-existing-schema", "", "run with --allow-existing-schema on a database that held " + found};
   m_env.reporter().warning("--allow-existing-schema: proceeding although the database holds " + found + " (recorded)");
 }
 
