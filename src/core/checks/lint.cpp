@@ -228,7 +228,7 @@ class Linter {
 
   void check_text(const std::string& text, int first_line) {
     if (is_blank_sql(text)) return;
-    ParsedSql parsed = parse_sql(text);
+    ParsedSql parsed = check_sql_syntax(text);
     if (parsed.error.empty()) return;
     int line = line_at(text, parsed.error_offset, first_line);
     report(Severity::error, "syntax", line, parsed.error, "");

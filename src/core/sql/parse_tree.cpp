@@ -26,6 +26,20 @@ ParsedSql parse_sql(std::string_view sql) {
   return parsed;
 }
 
+ParsedSql check_sql_syntax(std::string_view sql) {
+  std::string input(sql);
+  PgQuerySplitResult result = pg_query_split_with_parser(input.c_str());
+  ParsedSql parsed;
+  if (result.error) {
+    parsed.error = result.error->message;
+    parsed.error_offset =
+        result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
+    parsed.error_offset = std::min(parsed.error_offset, input.size());
+  }
+  pg_query_free_split_result(result);
+  return parsed;
+}
+
 namespace parse_tree {
 
 const Node& field(const Node& node, const char* key) {

@@ -65,6 +65,15 @@ std::vector<SqlStatement> split_statements(std::string_view script, int first_li
   // first keyword, say). Such text between or after the pieces is an error,
   // never something to skip silently.
   size_t covered = 0;
+  // Lines are counted on from the previous statement: counting from the top
+  // for each one was quadratic (minutes for a 5 MB section).
+  size_t counted_to = 0;
+  int lines_before = 0;
+  auto line_at = [&](size_t pos) {
+    lines_before += count_lines(std::string_view(input).substr(counted_to), pos - counted_to);
+    counted_to = pos;
+    return first_line + lines_before;
+  };
   auto check_gap = [&](size_t from, size_t to) {
     size_t pos = from;
     while (true) {
@@ -95,7 +104,7 @@ std::vector<SqlStatement> split_statements(std::string_view script, int first_li
                              text.back() == '\r' || text.back() == ';'))
       text.remove_suffix(1);
     if (is_blank_sql(text)) continue;
-    statements.push_back({std::string(text), first_line + count_lines(input, start)});
+    statements.push_back({std::string(text), line_at(start)});
   }
   check_gap(covered, input.size());
   pg_query_free_split_result(result);
