@@ -2,6 +2,8 @@
 #   make / make build   configure (once) and build into $(BUILD_DIR)
 #   make deps           install missing Debian packages (needs root or sudo)
 #   make test           deps if missing, build, then every test (ctest)
+#   make sanitize       ASan+UBSan build (build-asan): unit and a subset of the
+#                       black-box tests, then each fuzzer for FUZZ_SECONDS
 #   make demo           the deploy story end to end (scripts/demo.sh)
 #   make bench          benchmarks (bench/run.sh)
 #   make format         clang-format on src/ and tests/
@@ -17,7 +19,7 @@ CTEST_ARGS ?=
 CLANG_FORMAT ?= clang-format
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all configure build deps test demo bench format clean
+.PHONY: all configure build deps test sanitize demo bench format clean
 
 all: build
 
@@ -40,6 +42,10 @@ test:
 	bash scripts/deps.sh
 	$(MAKE) build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(CTEST_JOBS) $(CTEST_ARGS)
+
+sanitize:
+	bash scripts/deps.sh
+	bash scripts/sanitize.sh
 
 demo:
 	bash scripts/deps.sh

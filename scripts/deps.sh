@@ -25,6 +25,9 @@ PACKAGES=(
   postgresql-contrib
   # the transaction-pooling test (tests/blackbox/test_pgbouncer.sh)
   pgbouncer
+  # the sanitizer build and the fuzzers (scripts/sanitize.sh)
+  clang
+  libclang-rt-14-dev
   # man page
   help2man
   # the Alembic side of the demo and the comparison benchmarks

@@ -30,7 +30,15 @@ std::string read_file(const std::string& path) {
   if (fd < 0) throw Error(ExitCode::usage, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string text;
   struct stat info {};
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) text.reserve(static_cast<size_t>(info.st_size));
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+    if (static_cast<size_t>(info.st_size) > k_max_revision_file_bytes) {
+      ::close(fd);
+      throw usage_error(fmt::format("{}: {:.1f} MiB is more than a revision file may hold ({} MiB)", path,
+                                    static_cast<double>(info.st_size) / (1 << 20), k_max_revision_file_bytes >> 20),
+                        "split it into several revisions, or load bulk data with COPY ... FROM a file");
+    }
+    text.reserve(static_cast<size_t>(info.st_size));
+  }
   char buffer[65536];
   for (;;) {
     ssize_t got = ::read(fd, buffer, sizeof buffer);

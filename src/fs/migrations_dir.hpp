@@ -9,9 +9,14 @@
 
 namespace migrate::fs {
 
+// The largest revision file migrate reads: checking and running one costs
+// about 16 times its size in memory, and bulk data belongs in COPY from a file.
+constexpr size_t k_max_revision_file_bytes = size_t{16} << 20;
+
 // Every *.sql, *.yaml and *.yml file below `dir` (subdirectories included, so
 // releases can keep their own folders), sorted by path. Paths are shown as
-// `dir/relative`. Throws a usage Error when the directory does not exist.
+// `dir/relative`. Throws a usage Error when the directory does not exist or a
+// file is larger than k_max_revision_file_bytes.
 std::vector<core::SourceFile> read_migrations(const std::string& dir);
 
 // Every regular file below `dir`, hidden files and directories skipped, as

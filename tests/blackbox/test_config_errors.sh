@@ -45,3 +45,10 @@ printf 'dir: elsewhere\n' >settings/migrate.yaml
 run_migrate --config settings/migrate.yaml lint
 assert_rc 2
 assert_err_contains "migrations directory 'elsewhere' does not exist"
+
+# --- a revision file above the size limit is refused before it is read -------
+mkdir big
+printf -- '-- migrate:revision b1\n-- migrate:up\n' >big/b1.sql
+truncate -s 17M big/b1.sql
+expect_usage_error "migrate: error: big/b1.sql: 17.0 MiB is more than a revision file may hold (16 MiB)
+hint: split it into several revisions, or load bulk data with COPY ... FROM a file" --dir big lint

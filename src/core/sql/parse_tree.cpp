@@ -7,22 +7,38 @@
 
 namespace migrate::core {
 
+namespace {
+
+void read_error(const PgQueryError& error, size_t input_size, ParsedSql& parsed) {
+  parsed.error = error.message;
+  // cursorpos is 1-based, 0 when the parser could not say.
+  parsed.error_offset = error.cursorpos > 0 ? static_cast<size_t>(error.cursorpos - 1) : 0;
+  parsed.error_offset = std::min(parsed.error_offset, input_size);
+}
+
+}  // namespace
+
 ParsedSql parse_sql(std::string_view sql) {
   std::string input(sql);
   PgQueryParseResult result = pg_query_parse(input.c_str());
   ParsedSql parsed;
   if (result.error) {
-    parsed.error = result.error->message;
-    // cursorpos is 1-based, 0 when the parser could not say.
-    parsed.error_offset =
-        result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
-    parsed.error_offset = std::min(parsed.error_offset, input.size());
+    read_error(*result.error, input.size(), parsed);
   } else {
     nlohmann::json tree = nlohmann::json::parse(result.parse_tree);
     for (auto& raw : parse_tree::field(tree, "stmts"))
       if (raw.contains("stmt")) parsed.statements.push_back(std::move(raw["stmt"]));
   }
   pg_query_free_parse_result(result);
+  return parsed;
+}
+
+ParsedSql check_sql_syntax(std::string_view sql) {
+  std::string input(sql);
+  PgQuerySplitResult result = pg_query_split_with_parser(input.c_str());
+  ParsedSql parsed;
+  if (result.error) read_error(*result.error, input.size(), parsed);
+  pg_query_free_split_result(result);
   return parsed;
 }
 

@@ -21,6 +21,11 @@ struct ParsedSql {
 // is in the result.
 ParsedSql parse_sql(std::string_view sql);
 
+// Parses `sql` only to find its first syntax error: the result holds no
+// statements, and no tree is built (a whole section's tree as JSON took
+// gigabytes for a large data file).
+ParsedSql check_sql_syntax(std::string_view sql);
+
 // Reading libpg_query's JSON nodes. libpg_query leaves out fields that hold
 // their default (false, 0, empty), so absent fields read as empty here.
 namespace parse_tree {

@@ -1,0 +1,3 @@
+-- a comment; with a semicolon
+/* nested /* block */ comment; */ SELECT 'it''s';
+SELECT E'\';

@@ -1,0 +1,4 @@
+COPY users (id, name) FROM stdin;
+1	Ada
+\.
+SELECT 1;

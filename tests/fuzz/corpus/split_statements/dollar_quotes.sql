@@ -1,0 +1,2 @@
+CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;
+DO $body$ BEGIN PERFORM 1; END $body$;
