@@ -80,6 +80,11 @@ int run_upgrade(Environment& env, const UpgradeOptions& options) {
 }
 
 int run_downgrade(Environment& env, const DowngradeOptions& options) {
+  // Without a database every revision looks unapplied, and the script would be empty.
+  if (options.run.sql && !env.database_given())
+    throw usage_error("downgrade --sql needs the database: only it knows which revisions are applied, so which "
+                      "ones to undo; nothing was printed",
+                      "give the database with --database-url or DATABASE_URL (it is only read)");
   return apply(env, "Downgrading", "Downgraded", core::plan_downgrade, options.target, options.run);
 }
 

@@ -414,6 +414,13 @@ offline_sql_of_a_yaml_revision() {
   assert_err_contains "--sql cannot print the backfill of public.users without a database"
   assert_eq "" "$OUT" "nothing printed"
 
+  # Nor can downgrade --sql know what is applied without a database: it refuses
+  # rather than print an empty script.
+  run_migrate downgrade base --sql
+  assert_rc 2
+  assert_err_contains "migrate: error: downgrade --sql needs the database: only it knows which revisions are applied"
+  assert_eq "" "$OUT" "nothing printed"
+
   # downgrade --sql of the expanded revision shows the rollback.
   project "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL)" "$CANARY_OPS"
   upgrade_ok

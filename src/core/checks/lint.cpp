@@ -38,17 +38,6 @@ bool has_errors(const std::vector<LintFinding>& findings) {
 
 namespace {
 
-// "line 12: message" (split_statements' errors) -> (12, "message").
-std::pair<int, std::string> split_error(const std::string& what) {
-  if (what.compare(0, 5, "line ") == 0) {
-    char* end = nullptr;
-    long line = std::strtol(what.c_str() + 5, &end, 10);
-    if (end && end[0] == ':' && end[1] == ' ')
-      return {static_cast<int>(line), std::string(end + 2)};
-  }
-  return {0, what};
-}
-
 class Linter {
  public:
   explicit Linter(const Revision& revision) : m_revision(revision) {
@@ -66,9 +55,8 @@ class Linter {
     std::vector<Step> steps;
     try {
       steps = steps_for(m_revision, phase);
-    } catch (const std::runtime_error& error) {
-      auto [line, message] = split_error(error.what());
-      report(Severity::error, "syntax", line, message, "");
+    } catch (const SplitError& error) {
+      report(Severity::error, "syntax", error.line(), error.message(), "");
       return;
     }
     const auto& rules = statement_rules();

@@ -29,6 +29,9 @@ std::vector<FileProblem> check_plan_sql(const RevisionGraph& graph, const Plan& 
     std::vector<Step> steps;
     try {
       steps = steps_for(revision, planned.phase);
+    } catch (const SplitError& error) {
+      problems.push_back({revision.path, error.line(), fmt::format("cannot split SQL: {}", error.message())});
+      continue;
     } catch (const std::exception& error) {
       problems.push_back(located(revision.path, revision.id_line, error.what(), "cannot split SQL"));
       continue;

@@ -159,7 +159,7 @@ Operation parse_operation(const YAML::Node& item, const std::string& path,
 // Rendered together because column operations on one table share one sync
 // trigger and one backfill, named after `revision_id`. Rollback and down take
 // the operations in reverse order. Steps carry `path` and the operation's line.
-// Throws std::runtime_error when raw SQL cannot be split into statements.
+// Throws core::SplitError when raw SQL cannot be split into statements.
 std::vector<Step> render_operations(const std::vector<Operation>& operations, Phase phase,
                                     const std::string& revision_id, const std::string& path);
 

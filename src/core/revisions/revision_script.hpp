@@ -11,7 +11,7 @@ namespace migrate::core {
 // The steps `phase` runs for `revision`, in order. YAML operations render
 // together (render_operations: one sync trigger per table), in reverse order
 // for rollback and down. A `transaction off` revision's steps are all
-// non-transactional. Throws std::runtime_error when SQL cannot be split.
+// non-transactional. Throws core::SplitError (with the line) when SQL cannot be split.
 std::vector<Step> steps_for(const Revision& revision, Phase phase);
 
 // The index a statement builds concurrently, quoted and qualified as written

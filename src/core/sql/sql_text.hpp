@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,12 +20,25 @@ struct SqlStatement {
   std::optional<std::string> copy_data;
 };
 
+// A script that cannot be split into statements: what is wrong, at which line
+// of its file. what() reads "line N: message".
+class SplitError : public std::runtime_error {
+ public:
+  SplitError(int line, std::string message);
+  int line() const { return m_line; }
+  const std::string& message() const { return m_message; }
+
+ private:
+  int m_line;
+  std::string m_message;
+};
+
 // Splits `script` into statements as psql does (statement_splitter.cpp):
 // `;` ends a statement outside quotes, comments, parentheses and the
 // BEGIN ... END body of CREATE FUNCTION/PROCEDURE; COPY ... FROM stdin takes
 // its inline data up to `\.`. `first_line` is the file line of the script's
-// first line. Comment-only and empty pieces are dropped. Throws
-// std::runtime_error "line N: message" for an unterminated quote or comment,
+// first line. Comment-only and empty pieces are dropped. Throws SplitError
+// for an unterminated quote or comment,
 // a psql meta-command (`\i`, `\set`, ...) or COPY data without its end.
 std::vector<SqlStatement> split_statements(std::string_view script, int first_line = 1);
 

@@ -15,6 +15,9 @@
 
 namespace migrate::core {
 
+SplitError::SplitError(int line, std::string message)
+    : std::runtime_error(fmt::format("line {}: {}", line, message)), m_line(line), m_message(std::move(message)) {}
+
 namespace {
 
 bool is_space(char c) {
@@ -56,7 +59,7 @@ class Splitter {
   }
 
   [[noreturn]] void fail(size_t pos, const std::string& message) const {
-    throw std::runtime_error(fmt::format("line {}: {}", line_at(pos), message));
+    throw SplitError(line_at(pos), message);
   }
 
   char at(size_t pos) const { return pos < m_text.size() ? m_text[pos] : '\0'; }
