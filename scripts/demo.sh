@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The deploy story of PRODUCT.md, replayed step by step against a private,
+# The deploy story (README: Why), replayed step by step against a private,
 # throwaway PostgreSQL under pgbench traffic, with real commands, their real
 # output and the figures measured along the way. `make demo` runs it.
 #
@@ -281,7 +281,7 @@ snapshot() {
 
 # === 0. the cluster ============================================================
 
-echo "${B}migrate: the deploy story, live${OFF} (PRODUCT.md; revisions in migrations/, see its README)"
+echo "${B}migrate: the deploy story, live${OFF} (revisions in migrations/, see its README)"
 echo "${DIM}binary $MIGRATE ($("$MIGRATE" --version 2>&1 | head -n1)), $ROWS users, pgbench $("$PGBENCH" --version | awk '{print $3}')${OFF}"
 
 step "0. A private PostgreSQL for the demo"

@@ -8,7 +8,7 @@
 
 namespace migrate {
 
-// Stable exit codes, documented in the README (see PRODUCT.md).
+// Stable exit codes, documented in the README.
 enum class ExitCode : int {
   success = 0,
   runtime = 1,

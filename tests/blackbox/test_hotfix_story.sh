@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The v1.0.1 story of PRODUCT.md (fixtures: tests/fixtures/story, see its README):
+# The v1.0.1 hotfix story (fixtures: tests/fixtures/story, see its README):
 # a hotfix applied from its own checkout, a v2 checkout that does not know it and
 # is refused, the hotfix merged into v2, resolve-branch, and the upgrade that
 # follows. Then --ignore-unknown, a diamond, a three-way merge, and downgrades

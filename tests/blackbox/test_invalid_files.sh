@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/story_lib.sh"
 
 # Each problem line of stderr ("migrate: error: migrations/..." or "  migrations/...")
-# must carry a line number: PRODUCT.md, "every error in a file names the file and line".
+# must carry a line number: "every error in a file names the file and line".
 assert_every_problem_has_a_line() {
   local line
   while IFS= read -r line; do

@@ -1,4 +1,4 @@
-// The canary story of PRODUCT.md through the built binary: while `migrate
+// The canary story through the built binary: while `migrate
 // upgrade` expands users(id, name) into first/last and backfills 200,000 rows,
 // a v1 writer (name only) and a v2 writer (first/last only) keep writing; at the
 // end every row agrees both ways. Then contract removes the old shape; on a

@@ -236,7 +236,7 @@ TEST_CASE("parse_sql_revision: every problem of a file is reported together") {
         });
 }
 
-// PRODUCT.md: nothing is applied when any file is invalid. A statement timeout
+// The contract: nothing is applied when any file is invalid. A statement timeout
 // that is not a duration must be found when the directory is loaded, not when
 // the executor reaches that revision after applying the ones before it.
 TEST_CASE(

@@ -216,7 +216,7 @@ TEST_CASE("parse_yaml_revision: a key that appears twice is refused with its lin
   CHECK_THAT(problems[0], Catch::StartsWith("r.yaml:2: ") && Catch::Contains("revision"));
 }
 
-// PRODUCT.md: nothing is applied when any file is invalid, so a bad timeout is
+// The contract: nothing is applied when any file is invalid, so a bad timeout is
 // a load-time problem, not an executor failure after earlier revisions ran.
 TEST_CASE(
     "parse_yaml_revision: a statement_timeout that is not a duration is refused with its line") {
