@@ -25,9 +25,15 @@ ParsedSql parse_sql(std::string_view sql) {
   if (result.error) {
     read_error(*result.error, input.size(), parsed);
   } else {
-    nlohmann::json tree = nlohmann::json::parse(result.parse_tree);
-    for (auto& raw : parse_tree::field(tree, "stmts"))
-      if (raw.contains("stmt")) parsed.statements.push_back(std::move(raw["stmt"]));
+    // libpg_query copies bytes that are not UTF-8 into its JSON, which then
+    // does not read: such SQL is reported as unparsable, never thrown.
+    nlohmann::json tree = nlohmann::json::parse(result.parse_tree, nullptr, false);
+    if (tree.is_discarded()) {
+      parsed.error = "the SQL holds bytes that are not UTF-8";
+    } else {
+      for (auto& raw : parse_tree::field(tree, "stmts"))
+        if (raw.contains("stmt")) parsed.statements.push_back(std::move(raw["stmt"]));
+    }
   }
   pg_query_free_parse_result(result);
   return parsed;
