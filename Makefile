@@ -7,6 +7,7 @@
 #   make demo           the deploy story end to end (scripts/demo.sh)
 #   make bench          benchmarks (bench/run.sh)
 #   make format         clang-format on src/ and tests/
+#   make format-check   fail, naming the files, when any would be reformatted
 #   make clean          stop a leftover test cluster, remove $(BUILD_DIR)
 # Variables: BUILD_DIR, BUILD_TYPE, JOBS (build), CTEST_JOBS, CTEST_ARGS
 # (e.g. make test CTEST_ARGS='-R blackbox').
@@ -19,7 +20,7 @@ CTEST_ARGS ?=
 CLANG_FORMAT ?= clang-format
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all configure build deps test sanitize demo bench format clean
+.PHONY: all configure build deps test sanitize demo bench format format-check clean
 
 all: build
 
@@ -58,7 +59,12 @@ bench:
 
 format:
 	@command -v $(CLANG_FORMAT) >/dev/null || { echo "make format: $(CLANG_FORMAT) not found (apt-get install clang-format)" >&2; exit 1; }
-	find src tests \( -name '*.cpp' -o -name '*.hpp' \) -print0 | xargs -0 -r $(CLANG_FORMAT) -i
+	find src tests bench \( -name '*.cpp' -o -name '*.hpp' \) -print0 | xargs -0 -r $(CLANG_FORMAT) -i
+
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "make format-check: $(CLANG_FORMAT) not found (apt-get install clang-format)" >&2; exit 1; }
+	@find src tests bench \( -name '*.cpp' -o -name '*.hpp' \) -print0 | xargs -0 -r $(CLANG_FORMAT) --dry-run --Werror \
+	  || { echo "make format-check: run 'make format' and commit the result" >&2; exit 1; }
 
 clean:
 	bash scripts/pg_cluster.sh stop $(BUILD_DIR)/pgtest

@@ -25,8 +25,9 @@ PACKAGES=(
   postgresql-contrib
   # the transaction-pooling test (tests/blackbox/test_pgbouncer.sh)
   pgbouncer
-  # the sanitizer build and the fuzzers (scripts/sanitize.sh)
+  # the sanitizer build and the fuzzers (scripts/sanitize.sh), make format-check
   clang
+  clang-format
   libclang-rt-14-dev
   # man page
   help2man

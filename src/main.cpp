@@ -1,9 +1,9 @@
 // migrate's entry point: parses the command line, runs one command, and is the
 // only place that prints an error and chooses the exit code.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
@@ -40,12 +40,16 @@ int main(int argc, char** argv) {
   // With --json, a failure is also one JSON object on stdout, so that
   // pipelines reading stdout always get something to parse.
   // No error shows a password, whichever code wrote it.
-  auto fail = [&](const std::string& raw_message, const std::string& raw_hint, migrate::ExitCode code) {
+  auto fail = [&](const std::string& raw_message, const std::string& raw_hint,
+                  migrate::ExitCode code) {
     std::string message = migrate::core::redact_secrets(raw_message);
     std::string hint = migrate::core::redact_secrets(raw_hint);
     print_error(message, hint);
     if (app.json())
-      std::cout << nlohmann::json{{"error", message}, {"hint", hint}, {"exit_code", static_cast<int>(code)}}.dump(2)
+      std::cout << nlohmann::json{{"error", message},
+                                  {"hint", hint},
+                                  {"exit_code", static_cast<int>(code)}}
+                       .dump(2)
                 << '\n';
     return static_cast<int>(code);
   };
@@ -54,6 +58,7 @@ int main(int argc, char** argv) {
   } catch (const migrate::Error& e) {
     return fail(e.what(), e.hint(), e.code());
   } catch (const std::exception& e) {
-    return fail(e.what(), "this is unexpected; please report it with the command you ran", migrate::ExitCode::runtime);
+    return fail(e.what(), "this is unexpected; please report it with the command you ran",
+                migrate::ExitCode::runtime);
   }
 }

@@ -2,11 +2,10 @@
 // the subcommand, one subcommand per verb, each bound to its options struct.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/composition.hpp"
 

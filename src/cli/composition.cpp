@@ -1,11 +1,10 @@
 #include "cli/composition.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli/config_file.hpp"
 #include "cli/libpq_connection.hpp"
@@ -34,9 +33,11 @@ std::string first_of(std::initializer_list<std::string> values) {
 // The CI job from the usual variables (GITHUB_RUN_ID, CI_JOB_ID, ...), or "".
 std::string ci_job() {
   if (!env("GITHUB_RUN_ID").empty())
-    return fmt::format("github {}{}", env("GITHUB_RUN_ID"), env("GITHUB_JOB").empty() ? "" : "/" + env("GITHUB_JOB"));
+    return fmt::format("github {}{}", env("GITHUB_RUN_ID"),
+                       env("GITHUB_JOB").empty() ? "" : "/" + env("GITHUB_JOB"));
   if (!env("CI_JOB_ID").empty()) return "gitlab " + env("CI_JOB_ID");
-  if (!env("BUILD_NUMBER").empty()) return "jenkins " + first_of({env("BUILD_TAG"), env("BUILD_NUMBER")});
+  if (!env("BUILD_NUMBER").empty())
+    return "jenkins " + first_of({env("BUILD_TAG"), env("BUILD_NUMBER")});
   if (!env("CIRCLE_BUILD_NUM").empty()) return "circleci " + env("CIRCLE_BUILD_NUM");
   if (!env("BUILDKITE_BUILD_ID").empty()) return "buildkite " + env("BUILDKITE_BUILD_ID");
   return {};
@@ -45,7 +46,8 @@ std::string ci_job() {
 std::string database_display(const std::string& connection) {
   if (connection.empty()) {
     std::string target = first_of({env("PGDATABASE"), env("PGUSER"), env("USER")});
-    return fmt::format("libpq defaults (PGHOST/PGDATABASE; database {})", target.empty() ? "?" : target);
+    return fmt::format("libpq defaults (PGHOST/PGDATABASE; database {})",
+                       target.empty() ? "?" : target);
   }
   return core::redact_connection_string(connection);
 }
@@ -66,8 +68,8 @@ class Composition::TerminalPrompt : public commands::Prompt {
 
 Composition::Composition(const GlobalOptions& options, std::string command, Output output)
     : m_output(output), m_state("migrate"), m_prompt(std::make_unique<TerminalPrompt>()) {
-  FileConfig file =
-      read_config_file(options.config, options.config_given ? ConfigRequired::yes : ConfigRequired::no);
+  FileConfig file = read_config_file(
+      options.config, options.config_given ? ConfigRequired::yes : ConfigRequired::no);
   commands::Settings settings;
   settings.command = std::move(command);
   settings.dir = first_of({options.dir, file.dir, "migrations"});
@@ -83,24 +85,28 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   bool no_color = !env("NO_COLOR").empty();
   // Progress would describe work that only prints (`--sql`): keep stderr for errors.
   report::Verbosity verbosity = options.quiet || output == Output::script ? report::Verbosity::quiet
-                                : options.verbose                          ? report::Verbosity::verbose
-                                                                           : report::Verbosity::normal;
-  m_reporter = std::make_unique<report::TerminalReporter>(stderr, report::Style::detect(stderr, no_color), verbosity);
+                                : options.verbose ? report::Verbosity::verbose
+                                                  : report::Verbosity::normal;
+  m_reporter = std::make_unique<report::TerminalReporter>(
+      stderr, report::Style::detect(stderr, no_color), verbosity);
 
   // application_name holds at most 63 bytes.
-  std::string application_name =
-      fmt::format("migrate {}@{}", settings.command, settings.host).substr(0, core::k_max_identifier_bytes);
+  std::string application_name = fmt::format("migrate {}@{}", settings.command, settings.host)
+                                     .substr(0, core::k_max_identifier_bytes);
   std::string dir = settings.dir;
   commands::Environment::Seams seams{
       [dir] { return core::load_revisions(fs::read_migrations(dir)); },
       [this, application_name, json = settings.json]() -> std::unique_ptr<engine::Database> {
         std::string connection = libpq_connection(m_connection, *m_reporter);
         // libpq's connect cannot be interrupted cleanly: a signal ends the process.
-        ExitOnSignal exit_on_signal("interrupted while connecting to the database; nothing was changed",
-                                    json ? JsonErrors::yes : JsonErrors::no);
+        ExitOnSignal exit_on_signal(
+            "interrupted while connecting to the database; nothing was changed",
+            json ? JsonErrors::yes : JsonErrors::no);
         return std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
       },
-      [dir](const std::string& flag) { return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)}); },
+      [dir](const std::string& flag) {
+        return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)});
+      },
       *m_reporter,
       output == Output::script ? static_cast<std::ostream&>(m_script) : std::cout,
       report::Style::detect(stdout, no_color),

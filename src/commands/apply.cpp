@@ -1,7 +1,7 @@
 // upgrade, downgrade and contract: plan, then run through the executor.
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "commands/preflight.hpp"
@@ -11,7 +11,8 @@ namespace migrate::commands {
 
 namespace {
 
-using Planner = core::Plan (*)(const core::RevisionGraph&, const core::AppliedPhases&, const std::string&);
+using Planner = core::Plan (*)(const core::RevisionGraph&, const core::AppliedPhases&,
+                               const std::string&);
 
 std::vector<std::string> ids_of(const core::Plan& plan) {
   std::vector<std::string> ids;
@@ -20,12 +21,14 @@ std::vector<std::string> ids_of(const core::Plan& plan) {
 }
 
 // The heads of the database after the plan ran, computed from the files.
-std::vector<std::string> heads_after(const core::RevisionGraph& graph, const core::AppliedPhases& before,
-                                     const core::Plan& plan) {
+std::vector<std::string> heads_after(const core::RevisionGraph& graph,
+                                     const core::AppliedPhases& before, const core::Plan& plan) {
   core::AppliedPhases after = before;
   for (const auto& planned : plan) {
-    if (planned.phase == core::Phase::rollback || planned.phase == core::Phase::down) after.erase(planned.id);
-    else after[planned.id] = core::AppliedPhase::complete;
+    if (planned.phase == core::Phase::rollback || planned.phase == core::Phase::down)
+      after.erase(planned.id);
+    else
+      after[planned.id] = core::AppliedPhase::complete;
   }
   std::vector<std::string> heads;
   for (const auto& id : graph.order()) {
@@ -38,8 +41,8 @@ std::vector<std::string> heads_after(const core::RevisionGraph& graph, const cor
 }
 
 // `doing` names the work while it runs ("Upgrading"), `done` after ("Upgraded").
-int apply(Environment& env, const char* doing, const char* verb, Planner planner, const std::string& target,
-          const RunOptions& run) {
+int apply(Environment& env, const char* doing, const char* verb, Planner planner,
+          const std::string& target, const RunOptions& run) {
   const auto start = std::chrono::steady_clock::now();
   core::RevisionGraph graph = env.load_graph();
   Preflight preflight(env, run, graph);
@@ -50,25 +53,30 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
   if (!plan.empty()) {
     preflight.check(plan);
     if (!run.sql)
-      env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size(), plan.size() == 1 ? "" : "s",
-                                          env.database_display()));
+      env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size(),
+                                      plan.size() == 1 ? "" : "s", env.database_display()));
     preflight.run(plan);
   }
   // With --sql, stdout is the script.
   if (run.sql) return 0;
 
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
   if (env.json()) {
-    nlohmann::json result = {{"command", env.command()}, {"revisions", ids_of(plan)}, {"heads", heads},
+    nlohmann::json result = {{"command", env.command()},
+                             {"revisions", ids_of(plan)},
+                             {"heads", heads},
                              {"duration_ms", took.count()}};
     env.out() << result.dump(2) << '\n';
   } else if (plan.empty()) {
-    env.out() << fmt::format("Nothing to do: the database is at {}.\n",
-                                 heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
+    env.out() << fmt::format(
+        "Nothing to do: the database is at {}.\n",
+        heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
   } else {
-    env.out() << fmt::format("{} {} revision{} in {}; the database is at {}.\n", verb, plan.size(),
-                                 plan.size() == 1 ? "" : "s", core::format_duration(took),
-                                 heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
+    env.out() << fmt::format(
+        "{} {} revision{} in {}; the database is at {}.\n", verb, plan.size(),
+        plan.size() == 1 ? "" : "s", core::format_duration(took),
+        heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
   }
   return 0;
 }
@@ -82,9 +90,10 @@ int run_upgrade(Environment& env, const UpgradeOptions& options) {
 int run_downgrade(Environment& env, const DowngradeOptions& options) {
   // Without a database every revision looks unapplied, and the script would be empty.
   if (options.run.sql && !env.database_given())
-    throw usage_error("downgrade --sql needs the database: only it knows which revisions are applied, so which "
-                      "ones to undo; nothing was printed",
-                      "give the database with --database-url or DATABASE_URL (it is only read)");
+    throw usage_error(
+        "downgrade --sql needs the database: only it knows which revisions are applied, so which "
+        "ones to undo; nothing was printed",
+        "give the database with --database-url or DATABASE_URL (it is only read)");
   return apply(env, "Downgrading", "Downgraded", core::plan_downgrade, options.target, options.run);
 }
 

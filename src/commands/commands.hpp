@@ -44,7 +44,7 @@ struct ContractOptions {
 };
 struct StampOptions {
   std::string target;
-  std::string from_state;  // record what this tool's state table says is applied
+  std::string from_state;                    // record what this tool's state table says is applied
   std::vector<std::string> update_checksum;  // revisions whose new file content is accepted
   bool yes = false;                          // forget applied revisions without asking
   RunOptions run;

@@ -20,9 +20,9 @@ namespace migrate::commands {
 
 // The configuration of one run: flags, then the environment, then migrate.yaml.
 struct Settings {
-  std::string command;           // "upgrade", "lock status", ...
-  std::string dir;               // the migrations directory
-  std::string schema;            // migrate's state schema
+  std::string command;  // "upgrade", "lock status", ...
+  std::string dir;      // the migrations directory
+  std::string schema;   // migrate's state schema
   bool json = false;
   bool database_given = false;   // named by flag, DATABASE_URL or migrate.yaml
   std::string database_display;  // the target without any password
@@ -43,9 +43,10 @@ class Prompt {
 class Environment {
  public:
   struct Seams {
-    std::function<core::RevisionGraph()> load_graph;              // reads and validates the files
-    std::function<std::unique_ptr<engine::Database>()> connect;   // a new connection
-    std::function<std::string(const std::string& flag)> source;   // --source, else MIGRATE_SOURCE, else git describe
+    std::function<core::RevisionGraph()> load_graph;             // reads and validates the files
+    std::function<std::unique_ptr<engine::Database>()> connect;  // a new connection
+    std::function<std::string(const std::string& flag)>
+        source;  // --source, else MIGRATE_SOURCE, else git describe
     engine::Reporter& reporter;
     std::ostream& out;  // results: stdout
     report::Style out_style;
@@ -53,7 +54,8 @@ class Environment {
     engine::Clock& clock;
   };
 
-  Environment(Settings settings, Seams seams) : m_settings(std::move(settings)), m_seams(std::move(seams)) {}
+  Environment(Settings settings, Seams seams)
+      : m_settings(std::move(settings)), m_seams(std::move(seams)) {}
 
   const Settings& settings() const { return m_settings; }
   const std::string& command() const { return m_settings.command; }

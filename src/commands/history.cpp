@@ -1,5 +1,6 @@
 // history and heads: the revision graph as the files describe it.
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
@@ -10,8 +11,10 @@ namespace migrate::commands {
 namespace {
 
 nlohmann::json revision_json(const core::RevisionGraph& graph, const core::Revision& revision) {
-  return {{"id", revision.id},           {"parents", revision.parents},
-          {"message", revision.message}, {"path", revision.path},
+  return {{"id", revision.id},
+          {"parents", revision.parents},
+          {"message", revision.message},
+          {"path", revision.path},
           {"format", revision.format == core::RevisionFormat::sql ? "sql" : "yaml"},
           {"children", graph.children(revision.id)}};
 }
@@ -23,7 +26,8 @@ int run_history(Environment& env) {
   const auto& order = graph.order();
   if (env.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (auto it = order.rbegin(); it != order.rend(); ++it) list.push_back(revision_json(graph, graph.get(*it)));
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+      list.push_back(revision_json(graph, graph.get(*it)));
     env.out() << list.dump(2) << '\n';
     return 0;
   }
@@ -37,9 +41,11 @@ int run_history(Environment& env) {
     if (revision.is_merge()) marks.push_back("merge");
     if (children.size() > 1) marks.push_back("branch point");
     if (revision.is_root()) marks.push_back("base");
-    std::string parents = revision.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(revision.parents, ", "));
-    env.out() << fmt::format("{} -> {}  {}{}\n", parents, style.bold(revision.id), revision.message,
-                                 marks.empty() ? "" : style.dim(fmt::format(" ({})", fmt::join(marks, ", "))));
+    std::string parents =
+        revision.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(revision.parents, ", "));
+    env.out() << fmt::format(
+        "{} -> {}  {}{}\n", parents, style.bold(revision.id), revision.message,
+        marks.empty() ? "" : style.dim(fmt::format(" ({})", fmt::join(marks, ", "))));
   }
   return 0;
 }
@@ -54,12 +60,15 @@ int run_heads(Environment& env) {
   }
   for (const auto& id : graph.heads()) {
     const core::Revision& revision = graph.get(id);
-    env.out() << fmt::format("{}  {:<40} {}\n", env.out_style().bold(id), revision.message, revision.path);
+    env.out() << fmt::format("{}  {:<40} {}\n", env.out_style().bold(id), revision.message,
+                             revision.path);
   }
   if (graph.heads().size() > 1) {
     auto points = core::branch_points(graph, graph.heads());
     env.out() << fmt::format("{} heads, branched from {}; `migrate resolve-branch` joins them\n",
-                                 graph.heads().size(), points.empty() ? std::string("separate bases") : fmt::format("{}", fmt::join(points, ", ")));
+                             graph.heads().size(),
+                             points.empty() ? std::string("separate bases")
+                                            : fmt::format("{}", fmt::join(points, ", ")));
   }
   return 0;
 }

@@ -36,8 +36,7 @@ int run_import(Environment& env, const ImportOptions& options) {
     throw usage_error(fmt::format("cannot import from '{}'", options.from),
                       "--from takes one of: " + core::import_tool_names());
   std::error_code error;
-  if (std::filesystem::is_directory(env.dir(), error) &&
-      !fs::read_migrations(env.dir()).empty())
+  if (std::filesystem::is_directory(env.dir(), error) && !fs::read_migrations(env.dir()).empty())
     throw usage_error(
         fmt::format("{} already holds revision files", env.dir()),
         "import into an empty directory (--dir), so the imported history is the whole graph");
@@ -60,19 +59,19 @@ int run_import(Environment& env, const ImportOptions& options) {
   for (const auto& note : history.notes) env.reporter().warning(note);
   if (env.json()) {
     env.out() << nlohmann::json{{"command", "import"},
-                                    {"from", options.from},
-                                    {"written", written},
-                                    {"left_out", history.notes}}
-                         .dump(2)
-                  << '\n';
+                                {"from", options.from},
+                                {"written", written},
+                                {"left_out", history.notes}}
+                     .dump(2)
+              << '\n';
     return 0;
   }
   for (const auto& path : written) env.out() << path << '\n';
   env.reporter().info(
       fmt::format("imported {} {} migration{} into {}; next: `migrate stamp --from-state {}` on "
                   "a database {} built",
-                  written.size(), core::to_string(*tool), written.size() == 1 ? "" : "s",
-                  env.dir(), core::to_string(*tool), core::to_string(*tool)));
+                  written.size(), core::to_string(*tool), written.size() == 1 ? "" : "s", env.dir(),
+                  core::to_string(*tool), core::to_string(*tool)));
   return 0;
 }
 

@@ -1,10 +1,10 @@
 // lock status and lock clear: who holds the migration lock, and releasing a
 // stale one by terminating its backend — that backend and nothing else.
-#include <chrono>
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands/commands.hpp"
 #include "commands/confirm.hpp"
@@ -21,11 +21,14 @@ constexpr std::chrono::milliseconds k_release_check_every{100};
 void print_holder(std::ostream& out, const engine::LockHolder& holder) {
   const auto& s = holder.session;
   out << fmt::format("{:<12} {}\n", "pid", s.pid);
-  out << fmt::format("{:<12} {}\n", "application", s.application_name.empty() ? "-" : s.application_name);
+  out << fmt::format("{:<12} {}\n", "application",
+                     s.application_name.empty() ? "-" : s.application_name);
   out << fmt::format("{:<12} {}@{}\n", "client", s.user, s.client);
-  out << fmt::format("{:<12} {} (since {}, {:.0f}s)\n", "state", s.state, s.state_since, s.seconds_in_state);
+  out << fmt::format("{:<12} {} (since {}, {:.0f}s)\n", "state", s.state, s.state_since,
+                     s.seconds_in_state);
   out << fmt::format("{:<12} {}\n", "connected", s.backend_start);
-  out << fmt::format("{:<12} {}\n", "query", s.query.empty() ? "-" : engine::query_summary(s.query, 200));
+  out << fmt::format("{:<12} {}\n", "query",
+                     s.query.empty() ? "-" : engine::query_summary(s.query, 200));
   if (holder.has_row) {
     out << fmt::format("{:<12} migrate {} on {}\n", "command", holder.command, holder.host);
     out << fmt::format("{:<12} {}\n", "started", holder.started_at);
@@ -41,9 +44,9 @@ int run_lock_status(Environment& env) {
   auto holder = database->lock_holder();
   if (env.json()) {
     env.out() << nlohmann::json{{"held", holder.has_value()},
-                                    {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}}
-                         .dump(2)
-                  << '\n';
+                                {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}}
+                     .dump(2)
+              << '\n';
     return 0;
   }
   if (!holder) {
@@ -74,46 +77,55 @@ int run_lock_clear(Environment& env, const LockClearOptions& options) {
     env.out() << shown.str();
   }
   if (session.state == "active" && !options.force)
-    throw Error(ExitCode::runtime,
-                fmt::format("pid {} is running a statement right now; it is not stale", session.pid),
-                "wait for it, or add --force if you are sure its run must be stopped");
+    throw Error(
+        ExitCode::runtime,
+        fmt::format("pid {} is running a statement right now; it is not stale", session.pid),
+        "wait for it, or add --force if you are sure its run must be stopped");
   // A migrate run between steps, retries or backfill batches is idle but
   // alive: its heartbeat says so.
   auto stale_after = core::parse_duration(options.stale_after, "--stale-after");
   if (holder->has_row && holder->heartbeat_age_seconds >= 0 && !options.force &&
       holder->heartbeat_age_seconds * 1000 < static_cast<double>(stale_after.count()))
-    throw Error(ExitCode::runtime,
-                fmt::format("pid {} is a migrate run whose heartbeat is {:.0f}s old (younger than --stale-after {}): it "
-                            "is alive, not stale",
-                            session.pid, holder->heartbeat_age_seconds, core::format_duration(stale_after)),
-                "wait for it, or add --force if you are sure its run must be stopped");
+    throw Error(
+        ExitCode::runtime,
+        fmt::format("pid {} is a migrate run whose heartbeat is {:.0f}s old (younger than "
+                    "--stale-after {}): it "
+                    "is alive, not stale",
+                    session.pid, holder->heartbeat_age_seconds, core::format_duration(stale_after)),
+        "wait for it, or add --force if you are sure its run must be stopped");
   if (!options.yes &&
-      !confirm(env, "lock clear", fmt::format("Terminate backend {} to release the lock?", session.pid))) {
+      !confirm(env, "lock clear",
+               fmt::format("Terminate backend {} to release the lock?", session.pid))) {
     env.out() << "Left the lock alone.\n";
     return 0;
   }
   // Terminate only if that very backend still holds the lock.
   auto current = database->lock_holder();
   if (!current || current->session.pid != session.pid) {
-    env.out() << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock status`.\n";
+    env.out()
+        << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock status`.\n";
     return 0;
   }
   if (!database->terminate(session.pid))
-    throw Error(ExitCode::runtime, fmt::format("could not terminate backend {}", session.pid),
-                "the database user needs pg_signal_backend or superuser, or the same role as the holder");
+    throw Error(
+        ExitCode::runtime, fmt::format("could not terminate backend {}", session.pid),
+        "the database user needs pg_signal_backend or superuser, or the same role as the holder");
   // The backend takes a moment to exit and release its locks.
   for (int i = 0; i < k_release_checks; ++i) {
     auto after = database->lock_holder();
     if (!after || after->session.pid != session.pid) break;
     env.clock().sleep(k_release_check_every);
   }
-  std::string detail = fmt::format("terminated pid {} ({}; {}@{}; state {}){}", session.pid, session.application_name,
-                                   session.user, session.client, session.state, options.force ? " with --force" : "");
-  if (database->state_layout().exists) database->run({{engine::state::Event{"lock-clear", "", detail}}, true});
+  std::string detail = fmt::format("terminated pid {} ({}; {}@{}; state {}){}", session.pid,
+                                   session.application_name, session.user, session.client,
+                                   session.state, options.force ? " with --force" : "");
+  if (database->state_layout().exists)
+    database->run({{engine::state::Event{"lock-clear", "", detail}}, true});
   if (env.json())
     env.out() << nlohmann::json{{"cleared", true}, {"pid", session.pid}}.dump(2) << '\n';
   else
-    env.out() << fmt::format("Terminated backend {}; the migration lock is released (recorded).\n", session.pid);
+    env.out() << fmt::format("Terminated backend {}; the migration lock is released (recorded).\n",
+                             session.pid);
   return 0;
 }
 

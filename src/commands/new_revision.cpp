@@ -1,8 +1,8 @@
 // init and new: a migrations directory, a commented migrate.yaml, and new
 // revision files whose parents are the current heads.
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "commands/commands.hpp"
 #include "core/revisions/revision_template.hpp"
@@ -14,9 +14,10 @@ int run_init(Environment& env) {
   std::error_code error;
   bool had_dir = std::filesystem::is_directory(env.dir(), error);
   std::filesystem::create_directories(env.dir(), error);
-  if (error) throw Error(ExitCode::runtime, fmt::format("cannot create {}: {}", env.dir(), error.message()));
+  if (error)
+    throw Error(ExitCode::runtime, fmt::format("cannot create {}: {}", env.dir(), error.message()));
   env.out() << (had_dir ? fmt::format("{} exists; kept it\n", env.dir())
-                            : fmt::format("created {}/\n", env.dir()));
+                        : fmt::format("created {}/\n", env.dir()));
   if (std::filesystem::exists("migrate.yaml", error)) {
     env.out() << "migrate.yaml exists; kept it\n";
   } else {
@@ -28,18 +29,21 @@ int run_init(Environment& env) {
 }
 
 int run_new(Environment& env, const NewOptions& options) {
-  if (options.message.empty()) throw usage_error("new needs a message", "e.g. `migrate new -m \"add users.email\"`");
+  if (options.message.empty())
+    throw usage_error("new needs a message", "e.g. `migrate new -m \"add users.email\"`");
   std::vector<std::string> parents;
   std::error_code error;
   if (std::filesystem::is_directory(env.dir(), error)) parents = env.load_graph().heads();
   std::string id = fs::new_revision_id();
-  std::string name = core::revision_file_name(id, options.message, options.yaml ? core::RevisionFormat::yaml : core::RevisionFormat::sql);
+  std::string name = core::revision_file_name(
+      id, options.message, options.yaml ? core::RevisionFormat::yaml : core::RevisionFormat::sql);
   std::string content = options.yaml ? core::yaml_revision_template(id, parents, options.message)
                                      : core::sql_revision_template(id, parents, options.message);
   std::string path = fs::write_new_file(env.dir(), name, content);
   env.out() << path << '\n';
   if (parents.size() > 1)
-    env.reporter().info(fmt::format("the new revision joins {} heads ({})", parents.size(), fmt::join(parents, ", ")));
+    env.reporter().info(fmt::format("the new revision joins {} heads ({})", parents.size(),
+                                    fmt::join(parents, ", ")));
   return 0;
 }
 

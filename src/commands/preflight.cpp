@@ -1,17 +1,17 @@
 #include "commands/preflight.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
-#include "core/duration.hpp"
-#include "engine/offline_database.hpp"
-#include "engine/state_layout.hpp"
+#include <algorithm>
+
 #include "core/checks/lint.hpp"
 #include "core/checks/plan_check.hpp"
-#include "core/sql/grammar.hpp"
+#include "core/duration.hpp"
 #include "core/revisions/revision_script.hpp"
+#include "core/sql/grammar.hpp"
 #include "core/sql/sql_text.hpp"
+#include "engine/offline_database.hpp"
+#include "engine/state_layout.hpp"
 #include "version.hpp"
 
 namespace migrate::commands {
@@ -22,19 +22,22 @@ engine::ExecutionOptions execution_options(const Environment& env, const RunOpti
   engine::ExecutionOptions execution;
   execution.lock_timeout = parse_duration(options.lock_timeout, "--lock-timeout");
   if (execution.lock_timeout.count() == 0)
-    throw usage_error("--lock-timeout must be more than 0", "a zero lock_timeout would let DDL queue forever");
+    throw usage_error("--lock-timeout must be more than 0",
+                      "a zero lock_timeout would let DDL queue forever");
   if (options.retries < 0) throw usage_error("--retries must be 0 or more");
   if (options.batch_size < 1) throw usage_error("--batch-size must be at least 1");
   execution.retries = options.retries;
   execution.retry_deadline = parse_duration(options.retry_deadline, "--retry-deadline");
   execution.statement_timeout = parse_duration(options.statement_timeout, "--statement-timeout");
   if (!options.terminate_blockers_after.empty())
-    execution.terminate_blockers_after = parse_duration(options.terminate_blockers_after, "--terminate-blockers-after");
+    execution.terminate_blockers_after =
+        parse_duration(options.terminate_blockers_after, "--terminate-blockers-after");
   execution.backfill_batch = options.batch_size;
   execution.backfill_pause = parse_duration(options.batch_pause, "--batch-pause");
   if (options.resume && options.skip_interrupted)
-    throw usage_error("--resume and --skip-interrupted exclude each other",
-                      "--resume runs the interrupted statement again; --skip-interrupted takes it as done");
+    throw usage_error(
+        "--resume and --skip-interrupted exclude each other",
+        "--resume runs the interrupted statement again; --skip-interrupted takes it as done");
   execution.interrupted = options.resume             ? engine::Interrupted::resume
                           : options.skip_interrupted ? engine::Interrupted::skip
                                                      : engine::Interrupted::refuse;
@@ -43,8 +46,12 @@ engine::ExecutionOptions execution_options(const Environment& env, const RunOpti
 }
 
 Preflight::Preflight(Environment& env, const RunOptions& options, const core::RevisionGraph& graph,
-                     const std::vector<std::string>& accepted, ChangedFiles others, ExistingSchema existing)
-    : m_env(env), m_graph(graph), m_state(env.schema()), m_execution(execution_options(env, options)) {
+                     const std::vector<std::string>& accepted, ChangedFiles others,
+                     ExistingSchema existing)
+    : m_env(env),
+      m_graph(graph),
+      m_state(env.schema()),
+      m_execution(execution_options(env, options)) {
   auto lock_wait = parse_duration(options.lock_wait, "--lock-wait");
   if (options.sql) {
     if (env.database_given()) m_connection = env.connect();
@@ -57,7 +64,8 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
     lock_options.wait = lock_wait;
     m_holder = {env.settings().host, env.command(), env.settings().ci_job};
     lock_options.holder = m_holder;
-    m_lock = std::make_unique<engine::MigrationLock>(*m_database, env.reporter(), env.clock(), lock_options);
+    m_lock = std::make_unique<engine::MigrationLock>(*m_database, env.reporter(), env.clock(),
+                                                     lock_options);
   }
   m_applied = engine::read_applied(*m_database, env.schema());
   // Before anything is created, not even the state schema.
@@ -68,10 +76,12 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
     if (!options.ignore_unknown) throw core::UnknownRevisionsError(status.unknown);
     std::vector<std::string> ids;
     for (const auto& revision : status.unknown) ids.push_back(revision.id);
-    m_execution.note = fmt::format("applied with --ignore-unknown while the database held unknown revisions {}",
-                                   fmt::join(ids, ", "));
-    env.reporter().warning(fmt::format("--ignore-unknown: proceeding although the database holds {} (recorded)",
-                                           fmt::join(ids, ", ")));
+    m_execution.note =
+        fmt::format("applied with --ignore-unknown while the database held unknown revisions {}",
+                    fmt::join(ids, ", "));
+    env.reporter().warning(
+        fmt::format("--ignore-unknown: proceeding although the database holds {} (recorded)",
+                    fmt::join(ids, ", ")));
     m_database->run({{engine::state::Event{"ignore-unknown", "", m_execution.note}}, true});
   }
   std::vector<std::string> refused;
@@ -79,16 +89,20 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
     if (std::find(accepted.begin(), accepted.end(), id) != accepted.end()) continue;
     // Stopped before any statement completed: nothing of the old file was
     // applied, so the edited file runs (the executor records its checksum).
-    auto record = std::find_if(m_applied.begin(), m_applied.end(), [&](const auto& r) { return r.id == id; });
-    if (record != m_applied.end() && record->phase == core::AppliedPhase::in_progress && record->steps_done == 0) {
-      env.reporter().info(fmt::format("{}: changed since its run stopped before any statement completed; it runs "
-                                          "as edited now, and its new checksum is recorded",
-                                          graph.get(id).path));
+    auto record =
+        std::find_if(m_applied.begin(), m_applied.end(), [&](const auto& r) { return r.id == id; });
+    if (record != m_applied.end() && record->phase == core::AppliedPhase::in_progress &&
+        record->steps_done == 0) {
+      env.reporter().info(
+          fmt::format("{}: changed since its run stopped before any statement completed; it runs "
+                      "as edited now, and its new checksum is recorded",
+                      graph.get(id).path));
       continue;
     }
     refused.push_back(id);
   }
-  if (others == ChangedFiles::refuse && !refused.empty()) throw core::ChangedFilesError(graph, m_applied, refused);
+  if (others == ChangedFiles::refuse && !refused.empty())
+    throw core::ChangedFilesError(graph, m_applied, refused);
 }
 
 void Preflight::check_adoption(ExistingSchema existing, bool allowed) {
@@ -100,8 +114,10 @@ void Preflight::check_adoption(ExistingSchema existing, bool allowed) {
     return;
   }
   if (!allowed) throw core::UnadoptedDatabaseError(m_foreign);
-  m_adoption = {"allow-existing-schema", "", "run with --allow-existing-schema on a database that held " + found};
-  m_env.reporter().warning("--allow-existing-schema: proceeding although the database holds " + found + " (recorded)");
+  m_adoption = {"allow-existing-schema", "",
+                "run with --allow-existing-schema on a database that held " + found};
+  m_env.reporter().warning("--allow-existing-schema: proceeding although the database holds " +
+                           found + " (recorded)");
 }
 
 void Preflight::check(const core::Plan& plan) {
@@ -110,13 +126,15 @@ void Preflight::check(const core::Plan& plan) {
     const core::Revision& revision = m_graph.get(planned.id);
     bool undo = planned.phase == core::Phase::rollback || planned.phase == core::Phase::down;
     if (undo && revision.format == core::RevisionFormat::sql && !revision.down.present)
-      no_way_back.push_back({revision.path, 1,
-                             fmt::format("revision {} has no '-- migrate:down' section, so it cannot be reverted",
-                                         revision.id)});
+      no_way_back.push_back(
+          {revision.path, 1,
+           fmt::format("revision {} has no '-- migrate:down' section, so it cannot be reverted",
+                       revision.id)});
   }
   if (!no_way_back.empty())
     throw Error(ExitCode::usage, InvalidFilesError(no_way_back).what(),
-                "nothing was changed. Add a '-- migrate:down' section (empty when there is nothing to undo), or "
+                "nothing was changed. Add a '-- migrate:down' section (empty when there is nothing "
+                "to undo), or "
                 "move the record only with `migrate stamp`");
   // A statement PostgreSQL 15's grammar cannot parse is an error, unless the
   // server is newer: then it may be newer syntax, and the server judges it.
@@ -130,8 +148,10 @@ void Preflight::check(const core::Plan& plan) {
         problem.located(), core::k_parser_major_version, core::server_version_text(server)));
   };
   for (auto& problem : core::check_plan_sql(m_graph, plan)) {
-    if (problem.message.rfind("SQL syntax error: ", 0) == 0) syntax_problem(std::move(problem));
-    else problems.push_back(std::move(problem));
+    if (problem.message.rfind("SQL syntax error: ", 0) == 0)
+      syntax_problem(std::move(problem));
+    else
+      problems.push_back(std::move(problem));
   }
   if (!problems.empty()) throw InvalidFilesError(std::move(problems));
   // Lint parses what upgrade expands: its syntax findings make the files

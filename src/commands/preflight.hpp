@@ -28,7 +28,8 @@ class Preflight {
   enum class ChangedFiles { refuse, allow };
   enum class ExistingSchema { refuse, adopt };
   Preflight(Environment& env, const RunOptions& options, const core::RevisionGraph& graph,
-            const std::vector<std::string>& accepted = {}, ChangedFiles others = ChangedFiles::refuse,
+            const std::vector<std::string>& accepted = {},
+            ChangedFiles others = ChangedFiles::refuse,
             ExistingSchema existing = ExistingSchema::refuse);
   ~Preflight();
 

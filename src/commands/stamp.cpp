@@ -2,6 +2,7 @@
 // to baseline an existing database; --update-checksum accepts a changed file.
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "commands/confirm.hpp"
@@ -13,10 +14,11 @@ namespace {
 
 // Forgetting records is quiet but not harmless: a later upgrade runs those
 // revisions again over the schema they built. Say which, and ask.
-bool confirm_forget(const Environment& env, const core::RevisionGraph& graph, const std::vector<std::string>& forget,
-                    bool yes) {
-  std::string list = fmt::format("stamp forgets {} applied revision{} (their schema stays; a later upgrade runs them again):",
-                                 forget.size(), forget.size() == 1 ? "" : "s");
+bool confirm_forget(const Environment& env, const core::RevisionGraph& graph,
+                    const std::vector<std::string>& forget, bool yes) {
+  std::string list = fmt::format(
+      "stamp forgets {} applied revision{} (their schema stays; a later upgrade runs them again):",
+      forget.size(), forget.size() == 1 ? "" : "s");
   for (const auto& id : forget) list += fmt::format("\n  {}  {}", id, graph.get(id).message);
   env.reporter().warning(list);
   return yes || confirm(env, "stamp that forgets applied revisions", "Forget them?");
@@ -28,41 +30,48 @@ int run_stamp(Environment& env, const StampOptions& options) {
   if (!options.from_state.empty()) return run_stamp_from_state(env, options);
   core::RevisionGraph graph = env.load_graph();
   std::vector<std::string> accepted;
-  for (const auto& spec : options.update_checksum) accepted.push_back(core::resolve_revision(graph, spec));
+  for (const auto& spec : options.update_checksum)
+    accepted.push_back(core::resolve_revision(graph, spec));
   if (options.target.empty() && accepted.empty())
-    throw usage_error("stamp needs a target or --update-checksum REV",
-                      "e.g. `migrate stamp head` to mark every revision applied without running it");
+    throw usage_error(
+        "stamp needs a target or --update-checksum REV",
+        "e.g. `migrate stamp head` to mark every revision applied without running it");
   // Accepting new content runs nothing; recording revisions as applied must
   // not happen over changed files, as for any other command.
   // Stamping is how an existing schema is adopted: it is not refused for one.
-  Preflight preflight(env, options.run, graph, accepted,
-                      options.target.empty() ? Preflight::ChangedFiles::allow : Preflight::ChangedFiles::refuse,
-                      Preflight::ExistingSchema::adopt);
+  Preflight preflight(
+      env, options.run, graph, accepted,
+      options.target.empty() ? Preflight::ChangedFiles::allow : Preflight::ChangedFiles::refuse,
+      Preflight::ExistingSchema::adopt);
   const engine::state::Provenance& provenance = preflight.execution().provenance;
   engine::Batch batch;
   std::vector<std::string> recorded, forgotten;
   for (const auto& id : accepted) {
     if (!preflight.phases().count(id))
-      throw usage_error(fmt::format("revision {} is not applied; there is no checksum to update", id));
-    std::string note =
-        fmt::format("checksum updated by `migrate stamp --update-checksum` (tool {})", provenance.tool_version);
+      throw usage_error(
+          fmt::format("revision {} is not applied; there is no checksum to update", id));
+    std::string note = fmt::format(
+        "checksum updated by `migrate stamp --update-checksum` (tool {})", provenance.tool_version);
     batch.statements.push_back(engine::state::UpdateChecksum{&graph.get(id), note});
     batch.statements.push_back(engine::state::Event{"update-checksum", id, note});
   }
   if (!options.target.empty()) {
     core::StampPlan plan = core::plan_stamp(graph, preflight.phases(), options.target);
-    if (!plan.forget.empty() && !options.run.sql && !confirm_forget(env, graph, plan.forget, options.yes)) {
+    if (!plan.forget.empty() && !options.run.sql &&
+        !confirm_forget(env, graph, plan.forget, options.yes)) {
       env.out() << "Forgot nothing; the records are unchanged.\n";
       return 0;
     }
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
     for (const auto& id : plan.record)
-      batch.statements.push_back(engine::state::Record{&graph.get(id), core::AppliedPhase::complete, provenance,
-                                                       "recorded by `migrate stamp` without running it", 0});
+      batch.statements.push_back(
+          engine::state::Record{&graph.get(id), core::AppliedPhase::complete, provenance,
+                                "recorded by `migrate stamp` without running it", 0});
     if (!plan.record.empty() || !plan.forget.empty())
       batch.statements.push_back(engine::state::Event{
           "stamp", options.target,
-          fmt::format("recorded [{}]; forgot [{}]", fmt::join(plan.record, " "), fmt::join(plan.forget, " "))});
+          fmt::format("recorded [{}]; forgot [{}]", fmt::join(plan.record, " "),
+                      fmt::join(plan.forget, " "))});
     recorded = plan.record;
     forgotten = plan.forget;
   }
@@ -73,17 +82,20 @@ int run_stamp(Environment& env, const StampOptions& options) {
   // With --sql, stdout is the script.
   if (options.run.sql) return 0;
   if (env.json()) {
-    env.out() << nlohmann::json{{"command", "stamp"}, {"recorded", recorded}, {"forgotten", forgotten},
-                                    {"checksum_updated", accepted}}
-                         .dump(2)
-                  << '\n';
+    env.out() << nlohmann::json{{"command", "stamp"},
+                                {"recorded", recorded},
+                                {"forgotten", forgotten},
+                                {"checksum_updated", accepted}}
+                     .dump(2)
+              << '\n';
     return 0;
   }
   if (!accepted.empty())
-    env.out() << fmt::format("Accepted the new content of {} (recorded).\n", fmt::join(accepted, ", "));
+    env.out() << fmt::format("Accepted the new content of {} (recorded).\n",
+                             fmt::join(accepted, ", "));
   if (!options.target.empty())
-    env.out() << fmt::format("Stamped {}: recorded {} revision{}, forgot {}.\n", options.target, recorded.size(),
-                                 recorded.size() == 1 ? "" : "s", forgotten.size());
+    env.out() << fmt::format("Stamped {}: recorded {} revision{}, forgot {}.\n", options.target,
+                             recorded.size(), recorded.size() == 1 ? "" : "s", forgotten.size());
   return 0;
 }
 

@@ -22,13 +22,15 @@ int run_stamp_from_state(Environment& env, const StampOptions& options) {
     throw usage_error("stamp --from-state does not take --sql",
                       "it records rows only; run it without --sql");
   core::RevisionGraph graph = env.load_graph();
-  Preflight preflight(env, options.run, graph, {}, Preflight::ChangedFiles::refuse, Preflight::ExistingSchema::adopt);
+  Preflight preflight(env, options.run, graph, {}, Preflight::ChangedFiles::refuse,
+                      Preflight::ExistingSchema::adopt);
   auto table = preflight.database().tool_state(*tool);
   if (!table)
-    throw Error(ExitCode::unadopted_database,
-                fmt::format("the database has no {} state table ({})", core::to_string(*tool),
-                            core::state_table_of(*tool)),
-                "nothing was recorded; connect to the database that tool migrated, or check search_path");
+    throw Error(
+        ExitCode::unadopted_database,
+        fmt::format("the database has no {} state table ({})", core::to_string(*tool),
+                    core::state_table_of(*tool)),
+        "nothing was recorded; connect to the database that tool migrated, or check search_path");
   const std::vector<core::ToolStateRow>& rows = table->rows;
   const std::string& shown = table->shown;
   std::vector<std::string> applied = core::applied_from_state(*tool, rows, graph, shown);
@@ -45,23 +47,23 @@ int run_stamp_from_state(Environment& env, const StampOptions& options) {
     recorded.push_back(id);
   }
   if (!recorded.empty()) {
-    batch.statements.push_back(
-        engine::state::Event{"stamp", "", fmt::format("{}: recorded [{}]", note, fmt::join(recorded, " "))});
+    batch.statements.push_back(engine::state::Event{
+        "stamp", "", fmt::format("{}: recorded [{}]", note, fmt::join(recorded, " "))});
     preflight.prepare_state();
     preflight.database().run(batch);
   }
   if (env.json()) {
     env.out() << nlohmann::json{{"command", "stamp"},
-                                    {"from_state", options.from_state},
-                                    {"table", shown},
-                                    {"recorded", recorded}}
-                         .dump(2)
-                  << '\n';
+                                {"from_state", options.from_state},
+                                {"table", shown},
+                                {"recorded", recorded}}
+                     .dump(2)
+              << '\n';
     return 0;
   }
-  env.out() << fmt::format(
-      "Stamped from {}'s {}: recorded {} revision{}, {} already recorded.\n", options.from_state,
-      shown, recorded.size(), recorded.size() == 1 ? "" : "s", applied.size() - recorded.size());
+  env.out() << fmt::format("Stamped from {}'s {}: recorded {} revision{}, {} already recorded.\n",
+                           options.from_state, shown, recorded.size(),
+                           recorded.size() == 1 ? "" : "s", applied.size() - recorded.size());
   return 0;
 }
 

@@ -20,7 +20,8 @@ static std::string summarize(const std::vector<FileProblem>& problems) {
 }
 
 static std::string hint_for(const std::vector<FileProblem>& problems) {
-  if (problems.size() == 1 && !problems.front().hint.empty()) return problems.front().hint + "; nothing was applied";
+  if (problems.size() == 1 && !problems.front().hint.empty())
+    return problems.front().hint + "; nothing was applied";
   return "fix the files above; nothing was applied";
 }
 

@@ -6,10 +6,14 @@ namespace migrate::core {
 
 const char* to_string(Phase phase) {
   switch (phase) {
-    case Phase::expand: return "expand";
-    case Phase::contract: return "contract";
-    case Phase::rollback: return "rollback";
-    case Phase::down: return "down";
+    case Phase::expand:
+      return "expand";
+    case Phase::contract:
+      return "contract";
+    case Phase::rollback:
+      return "rollback";
+    case Phase::down:
+      return "down";
   }
   return "?";
 }
@@ -20,8 +24,6 @@ std::optional<Phase> phase_named(std::string_view name) {
   return std::nullopt;
 }
 
-std::string Step::origin() const {
-  return line > 0 ? fmt::format("{}:{}", path, line) : path;
-}
+std::string Step::origin() const { return line > 0 ? fmt::format("{}:{}", path, line) : path; }
 
 }  // namespace migrate::core

@@ -25,23 +25,23 @@ std::optional<Phase> phase_named(std::string_view name);
 // short transaction. Rows written after the sync triggers exist are already
 // correct, so the executor only walks keys up to the maximum seen at the start.
 struct Backfill {
-  std::string schema;          // unquoted, e.g. "public"
-  std::string table;           // unquoted, e.g. "users"
-  std::string set_clause;      // SQL after SET, e.g. "\"first\" = split_part(\"name\", ' ', 1)"
-  std::string where_clause;    // optional SQL restricting rows that need work ("" = all)
+  std::string schema;        // unquoted, e.g. "public"
+  std::string table;         // unquoted, e.g. "users"
+  std::string set_clause;    // SQL after SET, e.g. "\"first\" = split_part(\"name\", ' ', 1)"
+  std::string where_clause;  // optional SQL restricting rows that need work ("" = all)
 };
 
 struct Step {
   enum class Kind { statement, backfill };
 
   Kind kind = Kind::statement;
-  std::string sql;             // Kind::statement: one SQL statement
+  std::string sql;  // Kind::statement: one SQL statement
   // COPY ... FROM stdin: the data sent after the statement, ending in the `\.` line.
   std::optional<std::string> copy_data;
-  bool transactional = true;   // false: run alone, outside any transaction
-  std::string path;            // file the step comes from
-  int line = 0;                // line in that file (0 = generated for the whole file)
-  std::string description;     // short human text ("add column users.first")
+  bool transactional = true;         // false: run alone, outside any transaction
+  std::string path;                  // file the step comes from
+  int line = 0;                      // line in that file (0 = generated for the whole file)
+  std::string description;           // short human text ("add column users.first")
   std::optional<Backfill> backfill;  // Kind::backfill
   // For CREATE INDEX CONCURRENTLY: an index of this (schema-qualified, quoted)
   // name that exists but is invalid was left by an interrupted build and is

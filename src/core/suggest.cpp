@@ -1,8 +1,8 @@
 #include "core/suggest.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace migrate::core {
 

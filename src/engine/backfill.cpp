@@ -16,7 +16,8 @@ TableName table_of(const core::Backfill& spec) { return {spec.schema, spec.table
 
 Error no_primary_key(const core::Step& step) {
   return Error(ExitCode::runtime,
-               fmt::format("{}: table {}.{} has no primary key, so its backfill cannot walk it in batches; nothing of "
+               fmt::format("{}: table {}.{} has no primary key, so its backfill cannot walk it in "
+                           "batches; nothing of "
                            "this revision was run",
                            step.origin(), step.backfill->schema, step.backfill->table),
                "add a primary key to the table first, or fill it yourself with a `sql` operation");
@@ -29,16 +30,19 @@ void Executor::check_backfill_keys(const std::vector<core::Step>& steps) {
     if (step.kind != core::Step::Kind::backfill) continue;
     TableName table = table_of(*step.backfill);
     // A table the revision creates itself is not there yet; its backfill finds nothing to do.
-    if (m_database.table_exists(table) && m_database.primary_key(table).empty()) throw no_primary_key(step);
+    if (m_database.table_exists(table) && m_database.primary_key(table).empty())
+      throw no_primary_key(step);
   }
 }
 
-void Executor::run_backfill(const core::Revision& revision, const core::Step& step, int step_index) {
+void Executor::run_backfill(const core::Revision& revision, const core::Step& step,
+                            int step_index) {
   const core::Backfill& spec = *step.backfill;
   BackfillBatch batch;
   batch.revision = revision.id;
   batch.step = step_index;
-  batch.target = {table_of(spec), m_database.primary_key(table_of(spec)), spec.set_clause, spec.where_clause};
+  batch.target = {table_of(spec), m_database.primary_key(table_of(spec)), spec.set_clause,
+                  spec.where_clause};
   batch.limit = m_options.backfill_batch;
   batch.lock_timeout = m_options.lock_timeout;
   batch.statement_timeout = statement_timeout(revision);
@@ -50,11 +54,13 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
     if (progress->finished) return;
     batch.after = progress->last_key;
     batch.rows_done = progress->rows_done;
-    m_reporter.info(fmt::format("resuming the backfill of {} after {} rows", display, batch.rows_done));
+    m_reporter.info(
+        fmt::format("resuming the backfill of {} after {} rows", display, batch.rows_done));
   }
   BackfillRange range = m_database.backfill_range(batch.target, batch.after);
   if (range.rows == 0) {
-    m_database.run({{state::SaveBackfill{revision.id, step_index, batch.after, batch.rows_done, true}}, true});
+    m_database.run(
+        {{state::SaveBackfill{revision.id, step_index, batch.after, batch.rows_done, true}}, true});
     return;
   }
   batch.upper = range.upper;
@@ -77,7 +83,8 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
     if (result.picked < batch.limit) break;
     if (m_options.backfill_pause.count() > 0) wait(m_options.backfill_pause);
   }
-  m_database.run({{state::SaveBackfill{revision.id, step_index, batch.after, batch.rows_done, true}}, true});
+  m_database.run(
+      {{state::SaveBackfill{revision.id, step_index, batch.after, batch.rows_done, true}}, true});
   m_reporter.backfill_progress(display, batch.rows_done - done_before, total, elapsed(), true);
 }
 

@@ -9,10 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/importers/foreign_state.hpp"
 #include "core/importers/tool_state.hpp"
-#include "core/revisions/applied_revision.hpp"
-#include "core/error.hpp"
 #include "core/revisions/applied_revision.hpp"
 #include "engine/database_types.hpp"
 #include "engine/state_change.hpp"
@@ -73,9 +72,11 @@ class Database {
   // statement by statement. Throws DatabaseError naming the failing statement.
   virtual void run(const Batch& batch) = 0;
   // Where a backfill of (revision, step) stopped, if it started.
-  virtual std::optional<BackfillProgress> backfill_progress(const std::string& revision, int step) = 0;
+  virtual std::optional<BackfillProgress> backfill_progress(const std::string& revision,
+                                                            int step) = 0;
   // The keys a backfill walks: up to the largest key now, after `after`.
-  virtual BackfillRange backfill_range(const BackfillTarget& target, const std::vector<std::string>& after) = 0;
+  virtual BackfillRange backfill_range(const BackfillTarget& target,
+                                       const std::vector<std::string>& after) = 0;
   // One batch in its own transaction: updates the next rows after
   // batch.after and saves the new position with them.
   virtual BackfillBatchResult run_backfill_batch(const BackfillBatch& batch) = 0;

@@ -24,13 +24,13 @@ struct Session {
   std::string backend_start;  // timestamps as text
   std::string state_since;
   double seconds_in_state = 0;
-  std::string query;          // current or last query
+  std::string query;  // current or last query
 };
 
 // Who holds the migration lock: the session, plus what the holder row says.
 struct LockHolder {
   Session session;
-  bool has_row = false;       // the holder row matches the session
+  bool has_row = false;  // the holder row matches the session
   std::string host;
   std::string command;
   std::string ci_job;
@@ -55,7 +55,7 @@ struct Statement {
   template <class Change, class = std::enable_if_t<std::is_constructible_v<state::Change, Change>>>
   Statement(Change what) : change(state::Change(std::move(what))) {}  // NOLINT
 
-  std::string sql;                     // when there is no change
+  std::string sql;  // when there is no change
   std::optional<state::Change> change;
   std::optional<std::string> copy_data;  // the data of a COPY ... FROM stdin, up to its `\.` line
 };
@@ -128,7 +128,7 @@ struct BackfillTarget {
   TableName table;
   std::vector<std::string> key;  // primary key columns, in key order
   std::string set_clause;
-  std::string where_clause;      // "" = every row
+  std::string where_clause;  // "" = every row
 };
 
 // Where a backfill stopped: the key of the last row done and how many rows.
@@ -151,7 +151,7 @@ struct BackfillBatch {
   BackfillTarget target;
   std::vector<std::string> after;  // last key done; empty: from the start
   std::vector<std::string> upper;
-  long long rows_done = 0;         // before this batch
+  long long rows_done = 0;  // before this batch
   int limit = 1000;
   std::chrono::milliseconds lock_timeout{2000};
   std::chrono::milliseconds statement_timeout{0};

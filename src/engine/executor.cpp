@@ -1,9 +1,9 @@
 #include "engine/executor.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "core/duration.hpp"
 #include "core/revisions/revision_script.hpp"
@@ -65,7 +65,8 @@ void Executor::beat() {
 void Executor::wait(milliseconds duration) {
   const auto until = m_clock.now() + duration;
   for (auto now = m_clock.now(); now < until; now = m_clock.now()) {
-    m_clock.sleep(std::min<milliseconds>(std::chrono::duration_cast<milliseconds>(until - now), k_heartbeat_every));
+    m_clock.sleep(std::min<milliseconds>(std::chrono::duration_cast<milliseconds>(until - now),
+                                         k_heartbeat_every));
     beat();
   }
 }
@@ -76,7 +77,8 @@ void Executor::run(const core::RevisionGraph& graph, const core::Plan& plan,
     stop_if_interrupted();
     beat();
     const core::Revision& revision = graph.get(planned.id);
-    auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == planned.id; });
+    auto record = std::find_if(applied.begin(), applied.end(),
+                               [&](const auto& r) { return r.id == planned.id; });
     run_revision(revision, planned.phase, record == applied.end() ? nullptr : &*record);
   }
 }
@@ -92,15 +94,19 @@ std::vector<Statement> Executor::timeouts(const core::Revision& revision, Scope 
           fmt::format("{} statement_timeout = '{}ms'", set, statement_timeout(revision).count())};
 }
 
-Statement Executor::state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const {
+Statement Executor::state_change_for(const core::Revision& revision, core::Phase phase,
+                                     long long duration_ms) const {
   switch (phase) {
     case core::Phase::expand:
-      return state::Record{&revision,
-                           revision.has_contract() ? core::AppliedPhase::expanded : core::AppliedPhase::complete,
-                           m_options.provenance, m_options.note, duration_ms};
-    case core::Phase::contract: return state::SetPhase{revision.id, core::AppliedPhase::complete};
+      return state::Record{
+          &revision,
+          revision.has_contract() ? core::AppliedPhase::expanded : core::AppliedPhase::complete,
+          m_options.provenance, m_options.note, duration_ms};
+    case core::Phase::contract:
+      return state::SetPhase{revision.id, core::AppliedPhase::complete};
     case core::Phase::rollback:
-    case core::Phase::down: break;
+    case core::Phase::down:
+      break;
   }
   return state::Forget{revision.id};
 }
@@ -109,10 +115,13 @@ namespace {
 
 const char* command_for(core::Phase phase) {
   switch (phase) {
-    case core::Phase::expand: return "upgrade";
-    case core::Phase::contract: return "contract";
+    case core::Phase::expand:
+      return "upgrade";
+    case core::Phase::contract:
+      return "contract";
     case core::Phase::rollback:
-    case core::Phase::down: break;
+    case core::Phase::down:
+      break;
   }
   return "downgrade";
 }
@@ -123,10 +132,12 @@ bool is_undo(std::optional<core::Phase> phase) {
 
 }  // namespace
 
-void Executor::run_revision(const core::Revision& revision, core::Phase phase, const core::AppliedRevision* record) {
+void Executor::run_revision(const core::Revision& revision, core::Phase phase,
+                            const core::AppliedRevision* record) {
   const auto start = m_clock.now();
   // An interrupted undo goes on the way it started (rollback or down).
-  if (record && record->phase == core::AppliedPhase::in_progress && is_undo(record->running_phase) && is_undo(phase))
+  if (record && record->phase == core::AppliedPhase::in_progress &&
+      is_undo(record->running_phase) && is_undo(phase))
     phase = *record->running_phase;
   std::vector<core::Step> steps = core::steps_for(revision, phase);
   m_reporter.revision_started(revision.id, revision.message, phase);
@@ -135,32 +146,42 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase, c
   // A YAML revision's rollback is written to run from any point of its expand
   // (IF EXISTS throughout), so an interrupted expand can be rolled back
   // without finishing it first, e.g. when its backfill hurt production.
-  bool rollback_of_interrupted_expand = record && record->phase == core::AppliedPhase::in_progress &&
-                                        record->running_phase == core::Phase::expand &&
-                                        phase == core::Phase::rollback &&
-                                        revision.format == core::RevisionFormat::yaml;
-  if (record && record->phase == core::AppliedPhase::in_progress && !rollback_of_interrupted_expand) {
+  bool rollback_of_interrupted_expand =
+      record && record->phase == core::AppliedPhase::in_progress &&
+      record->running_phase == core::Phase::expand && phase == core::Phase::rollback &&
+      revision.format == core::RevisionFormat::yaml;
+  if (record && record->phase == core::AppliedPhase::in_progress &&
+      !rollback_of_interrupted_expand) {
     const core::Phase running = record->running_phase.value_or(phase);
     if (running != phase)
-      throw Error(ExitCode::runtime,
-                  fmt::format("revision {} ({}) was interrupted during its {} phase, not {}", revision.id,
-                              revision.path, core::to_string(running), core::to_string(phase)),
-                  fmt::format("finish that first: run `migrate {}` again", command_for(running)));
+      throw Error(
+          ExitCode::runtime,
+          fmt::format("revision {} ({}) was interrupted during its {} phase, not {}", revision.id,
+                      revision.path, core::to_string(running), core::to_string(phase)),
+          fmt::format("finish that first: run `migrate {}` again", command_for(running)));
     first_step = record->steps_done;
     bool generated = revision.format == core::RevisionFormat::yaml;
     bool failed = record->note.rfind(failed_note(first_step) + ":", 0) == 0;
-    if (failed && first_step < static_cast<int>(steps.size()) && m_options.interrupted != Interrupted::skip)
-      m_reporter.info(fmt::format("{}: this statement failed on the last run, so it took no effect; running it again",
-                                  steps[static_cast<size_t>(first_step)].origin()));
-    else if (first_step < static_cast<int>(steps.size()) && !generated && m_options.interrupted == Interrupted::refuse) {
+    if (failed && first_step < static_cast<int>(steps.size()) &&
+        m_options.interrupted != Interrupted::skip)
+      m_reporter.info(fmt::format(
+          "{}: this statement failed on the last run, so it took no effect; running it again",
+          steps[static_cast<size_t>(first_step)].origin()));
+    else if (first_step < static_cast<int>(steps.size()) && !generated &&
+             m_options.interrupted == Interrupted::refuse) {
       const core::Step& step = steps[static_cast<size_t>(first_step)];
-      throw Error(ExitCode::runtime,
-                  fmt::format("revision {} was interrupted: {} of its {} statements completed; statement {} at {} "
-                              "may or may not have taken effect:\n  {}",
-                              revision.id, first_step, steps.size(), first_step + 1, step.origin(), query_summary(step.sql, 100)),
-                  fmt::format("check the database. If it did not take effect, run `migrate {0} --resume` to run it "
-                              "again and continue; if it did, run `migrate {0} --skip-interrupted` to continue after it",
-                              command_for(running)));
+      throw Error(
+          ExitCode::runtime,
+          fmt::format(
+              "revision {} was interrupted: {} of its {} statements completed; statement {} at {} "
+              "may or may not have taken effect:\n  {}",
+              revision.id, first_step, steps.size(), first_step + 1, step.origin(),
+              query_summary(step.sql, 100)),
+          fmt::format(
+              "check the database. If it did not take effect, run `migrate {0} --resume` to run it "
+              "again and continue; if it did, run `migrate {0} --skip-interrupted` to continue "
+              "after it",
+              command_for(running)));
     }
     if (m_options.interrupted == Interrupted::skip && !generated) ++first_step;
   }
@@ -191,8 +212,9 @@ void Executor::run_in_one_transaction(const core::Revision& revision, core::Phas
   run_batch(batch, whole, first_statement, &steps);
 }
 
-void Executor::run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
-                                int first_step, Clock::time_point start) {
+void Executor::run_step_by_step(const core::Revision& revision, core::Phase phase,
+                                const std::vector<core::Step>& steps, int first_step,
+                                Clock::time_point start) {
   // The checksum and content are those of the file that runs now: a file
   // edited after its first statement failed runs as edited, and that is what
   // the next run compares with.
@@ -204,9 +226,9 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
     m_failed_step = -1;
   } catch (const StatementFailed& error) {
     // Recorded so that the next run knows this step took no effect.
-    m_database.run(
-        {{state::SetNote{revision.id, fmt::format("{}: {}", failed_note(m_failed_step), first_line(error.what()))}},
-         true});
+    m_database.run({{state::SetNote{revision.id, fmt::format("{}: {}", failed_note(m_failed_step),
+                                                             first_line(error.what()))}},
+                    true});
     m_failed_step = -1;
     throw;
   }
@@ -217,9 +239,11 @@ void Executor::run_step_by_step(const core::Revision& revision, core::Phase phas
   m_database.run({finish, true});
 }
 
-void Executor::run_steps(const core::Revision& revision, const std::vector<core::Step>& steps, int first_step) {
+void Executor::run_steps(const core::Revision& revision, const std::vector<core::Step>& steps,
+                         int first_step) {
   auto groups_with = [&](size_t k) {
-    return k < steps.size() && steps[k].kind == core::Step::Kind::statement && steps[k].transactional;
+    return k < steps.size() && steps[k].kind == core::Step::Kind::statement &&
+           steps[k].transactional;
   };
   for (int i = first_step; i < static_cast<int>(steps.size());) {
     stop_if_interrupted();
@@ -251,7 +275,8 @@ void Executor::run_steps(const core::Revision& revision, const std::vector<core:
   }
 }
 
-void Executor::run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after) {
+void Executor::run_statement(const core::Revision& revision, const core::Step& step,
+                             int steps_done_after) {
   Statement progress = state::SetProgress{revision.id, steps_done_after};
   if (step.transactional) {
     Batch batch;
@@ -269,14 +294,18 @@ void Executor::run_statement(const core::Revision& revision, const core::Step& s
 }
 
 void Executor::drop_invalid_index(const core::Step& step) {
-  if (step.drop_if_invalid_index.empty() || !m_database.index_is_invalid(step.drop_if_invalid_index)) return;
-  m_reporter.warning(fmt::format("index {} is invalid (an interrupted concurrent build); dropping and rebuilding it",
-                                 step.drop_if_invalid_index));
+  if (step.drop_if_invalid_index.empty() ||
+      !m_database.index_is_invalid(step.drop_if_invalid_index))
+    return;
+  m_reporter.warning(fmt::format(
+      "index {} is invalid (an interrupted concurrent build); dropping and rebuilding it",
+      step.drop_if_invalid_index));
   core::Step drop = step;
   drop.drop_if_invalid_index.clear();
   drop.sql = "DROP INDEX CONCURRENTLY IF EXISTS " + step.drop_if_invalid_index;
-  run_batch({{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false}, drop, 1,
-            nullptr);
+  run_batch(
+      {{fmt::format("SET lock_timeout = '{}ms'", m_options.lock_timeout.count()), drop.sql}, false},
+      drop, 1, nullptr);
 }
 
 void Executor::run_prechecks(const std::vector<core::Step>& steps) {
@@ -304,8 +333,10 @@ void Executor::check_indexes_valid(const core::Revision& revision, core::Phase p
       const char* command = command_for(phase);
       bool generated = revision.format == core::RevisionFormat::yaml;
       throw Error(ExitCode::runtime,
-                  fmt::format("{}: revision {} is not recorded: {}", steps[i].origin(), revision.id, first_line(error.what())),
-                  fmt::format("fix what made the build fail (for a unique index: the duplicate rows), then run `migrate "
+                  fmt::format("{}: revision {} is not recorded: {}", steps[i].origin(), revision.id,
+                              first_line(error.what())),
+                  fmt::format("fix what made the build fail (for a unique index: the duplicate "
+                              "rows), then run `migrate "
                               "{}{}`: it drops the invalid index and builds it again",
                               command, generated ? "" : " --resume"));
     }
@@ -315,17 +346,20 @@ void Executor::check_indexes_valid(const core::Revision& revision, core::Phase p
 void Executor::report_terminated() {
   for (const auto& session : m_database.take_terminated()) {
     m_reporter.blocker_terminated(session);
-    m_database.run({{state::Event{"terminate-blocker", "", "terminated " + describe_session(session)}}, true});
+    m_database.run(
+        {{state::Event{"terminate-blocker", "", "terminated " + describe_session(session)}}, true});
   }
 }
 
 void Executor::run_batch(const Batch& batch, const core::Step& step, int first_step_statement,
                          const std::vector<core::Step>* steps) {
-  with_retry(step, steps, first_step_statement, batch.transactional, [&] { m_database.run(batch); });
+  with_retry(step, steps, first_step_statement, batch.transactional,
+             [&] { m_database.run(batch); });
 }
 
-void Executor::with_retry(const core::Step& step, const std::vector<core::Step>* steps, int first_step_statement,
-                          bool transactional, const std::function<void()>& attempt_once) {
+void Executor::with_retry(const core::Step& step, const std::vector<core::Step>* steps,
+                          int first_step_statement, bool transactional,
+                          const std::function<void()>& attempt_once) {
   const auto start = m_clock.now();
   std::mt19937 random(std::random_device{}());
   milliseconds backoff = k_first_backoff;
@@ -342,11 +376,14 @@ void Executor::with_retry(const core::Step& step, const std::vector<core::Step>*
       // Which step failed: a statement of a whole-revision batch, or this step.
       const core::Step* failed = &step;
       int index = error.statement() - first_step_statement;
-      if (steps && index >= 0 && index < static_cast<int>(steps->size())) failed = &(*steps)[static_cast<size_t>(index)];
-      else if (steps && steps->size() == 1) failed = &steps->front();
+      if (steps && index >= 0 && index < static_cast<int>(steps->size()))
+        failed = &(*steps)[static_cast<size_t>(index)];
+      else if (steps && steps->size() == 1)
+        failed = &steps->front();
       std::vector<Session> blockers = m_database.take_blockers();
       if (error.is_lock_timeout()) {
-        bool out_of_time = milliseconds(elapsed_ms(m_clock, start)) + backoff > m_options.retry_deadline;
+        bool out_of_time =
+            milliseconds(elapsed_ms(m_clock, start)) + backoff > m_options.retry_deadline;
         if (attempt <= m_options.retries && !out_of_time && !g_interrupted) {
           std::uniform_int_distribution<long long> jitter(0, backoff.count() / 2);
           milliseconds pause = backoff + milliseconds(jitter(random));
@@ -357,25 +394,31 @@ void Executor::with_retry(const core::Step& step, const std::vector<core::Step>*
         }
         std::string who;
         for (const auto& session : blockers) who += "\n  blocked by " + describe_session(session);
-        throw StatementFailed(fmt::format("{}: could not get a lock within lock_timeout {} after {} attempts{}", failed->origin(),
-                                core::format_duration(m_options.lock_timeout), attempt, who),
-                    error.sqlstate(), error.statement(),
-                    "nothing of this step was applied. End the blocking session, retry later, raise --lock-timeout "
-                    "or --retries, or let migrate end idle-in-transaction blockers with --terminate-blockers-after");
+        throw StatementFailed(
+            fmt::format("{}: could not get a lock within lock_timeout {} after {} attempts{}",
+                        failed->origin(), core::format_duration(m_options.lock_timeout), attempt,
+                        who),
+            error.sqlstate(), error.statement(),
+            "nothing of this step was applied. End the blocking session, retry later, raise "
+            "--lock-timeout "
+            "or --retries, or let migrate end idle-in-transaction blockers with "
+            "--terminate-blockers-after");
       }
       std::string where = failed == &step && steps ? step.path : failed->origin();
       std::string message = fmt::format("{}: {} failed: {}", where,
-                                        failed->sql.empty() ? failed->description : "statement", first_line(error.what()));
+                                        failed->sql.empty() ? failed->description : "statement",
+                                        first_line(error.what()));
       if (!error.detail().empty()) message += "\n  DETAIL: " + error.detail();
       if (!error.server_hint().empty()) message += "\n  HINT: " + error.server_hint();
       if (!failed->sql.empty()) message += "\n  " + query_summary(failed->sql, 100);
-      throw StatementFailed(message, error.sqlstate(), error.statement(),
-                            transactional && m_failed_step < 0
-                                ? "its transaction was rolled back and nothing of it was recorded; fix the SQL "
-                                  "and run the command again"
-                                : "this statement took no effect; fix the cause and run the command again: it "
-                                  "runs again from this statement (`migrate status` shows the revision in "
-                                  "progress)");
+      throw StatementFailed(
+          message, error.sqlstate(), error.statement(),
+          transactional && m_failed_step < 0
+              ? "its transaction was rolled back and nothing of it was recorded; fix the SQL "
+                "and run the command again"
+              : "this statement took no effect; fix the cause and run the command again: it "
+                "runs again from this statement (`migrate status` shows the revision in "
+                "progress)");
     }
   }
 }

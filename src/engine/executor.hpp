@@ -25,9 +25,9 @@ enum class Interrupted { refuse, resume, skip };
 
 struct ExecutionOptions {
   std::chrono::milliseconds lock_timeout{2000};
-  int retries = 10;                                   // attempts after the first
+  int retries = 10;  // attempts after the first
   std::chrono::milliseconds retry_deadline{std::chrono::minutes(10)};
-  std::chrono::milliseconds statement_timeout{0};     // 0: none
+  std::chrono::milliseconds statement_timeout{0};         // 0: none
   std::chrono::milliseconds terminate_blockers_after{0};  // 0: never terminate
   int backfill_batch = 1000;
   std::chrono::milliseconds backfill_pause{0};
@@ -52,12 +52,16 @@ class Executor {
            const std::vector<core::AppliedRevision>& applied);
 
  private:
-  void run_revision(const core::Revision& revision, core::Phase phase, const core::AppliedRevision* record);
-  void run_in_one_transaction(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps);
-  void run_step_by_step(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps,
-                        int first_step, Clock::time_point start);
+  void run_revision(const core::Revision& revision, core::Phase phase,
+                    const core::AppliedRevision* record);
+  void run_in_one_transaction(const core::Revision& revision, core::Phase phase,
+                              const std::vector<core::Step>& steps);
+  void run_step_by_step(const core::Revision& revision, core::Phase phase,
+                        const std::vector<core::Step>& steps, int first_step,
+                        Clock::time_point start);
   // The steps of run_step_by_step from `first_step`, each recorded when done.
-  void run_steps(const core::Revision& revision, const std::vector<core::Step>& steps, int first_step);
+  void run_steps(const core::Revision& revision, const std::vector<core::Step>& steps,
+                 int first_step);
   void run_statement(const core::Revision& revision, const core::Step& step, int steps_done_after);
   void run_backfill(const core::Revision& revision, const core::Step& step, int step_index);
   // Runs the prechecks that open `steps` (see Step::precheck); throws their failure.
@@ -67,21 +71,24 @@ class Executor {
   // Runs `attempt`, retrying lock timeouts with backoff. `step` names the work
   // in messages; with `steps`, a failing statement of index `i -
   // first_step_statement` in the batch is blamed on steps[i].
-  void with_retry(const core::Step& step, const std::vector<core::Step>* steps, int first_step_statement,
-                  bool transactional, const std::function<void()>& attempt);
+  void with_retry(const core::Step& step, const std::vector<core::Step>* steps,
+                  int first_step_statement, bool transactional,
+                  const std::function<void()>& attempt);
   void run_batch(const Batch& batch, const core::Step& step, int first_step_statement,
                  const std::vector<core::Step>* steps);
   // Where timeouts are set: for the transaction (SET LOCAL), or the session.
   enum class Scope { transaction, session };
   std::vector<Statement> timeouts(const core::Revision& revision, Scope scope) const;
   std::chrono::milliseconds statement_timeout(const core::Revision& revision) const;
-  Statement state_change_for(const core::Revision& revision, core::Phase phase, long long duration_ms) const;
+  Statement state_change_for(const core::Revision& revision, core::Phase phase,
+                             long long duration_ms) const;
   // Drops the step's index when an interrupted concurrent build left it invalid.
   void drop_invalid_index(const core::Step& step);
   // Refuses to record the revision while an index one of its steps built
   // concurrently is INVALID (e.g. that step was skipped with
   // --skip-interrupted), and sets its progress back to that step.
-  void check_indexes_valid(const core::Revision& revision, core::Phase phase, const std::vector<core::Step>& steps);
+  void check_indexes_valid(const core::Revision& revision, core::Phase phase,
+                           const std::vector<core::Step>& steps);
   // Reports and records sessions the blocker watch terminated.
   void report_terminated();
   // Refreshes the lock holder's heartbeat when it is due.

@@ -13,7 +13,9 @@ OfflineDatabase::OfflineDatabase(std::ostream& out, Database* reads, const State
   m_out << "SET standard_conforming_strings = on;\n\n";
 }
 
-StateLayout OfflineDatabase::state_layout() { return m_reads ? m_reads->state_layout() : StateLayout{}; }
+StateLayout OfflineDatabase::state_layout() {
+  return m_reads ? m_reads->state_layout() : StateLayout{};
+}
 
 std::vector<core::AppliedRevision> OfflineDatabase::read_applied() {
   return m_reads ? m_reads->read_applied() : std::vector<core::AppliedRevision>{};
@@ -37,12 +39,15 @@ std::optional<Database::ToolStateTable> OfflineDatabase::tool_state(core::Import
   return m_reads ? m_reads->tool_state(tool) : std::nullopt;
 }
 
-bool OfflineDatabase::table_exists(const TableName& table) { return m_reads ? m_reads->table_exists(table) : true; }
+bool OfflineDatabase::table_exists(const TableName& table) {
+  return m_reads ? m_reads->table_exists(table) : true;
+}
 
 std::vector<std::string> OfflineDatabase::primary_key(const TableName& table) {
   if (m_reads) return m_reads->primary_key(table);
   throw usage_error(
-      fmt::format("--sql cannot print the backfill of {} without a database: its batches walk the table's primary "
+      fmt::format("--sql cannot print the backfill of {} without a database: its batches walk the "
+                  "table's primary "
                   "key, which only the database knows; nothing was printed",
                   table.display()),
       "give the database with --database-url (it is only read), or run the command itself");
@@ -68,8 +73,9 @@ void OfflineDatabase::run(const Batch& batch) {
 }
 
 BackfillBatchResult OfflineDatabase::run_backfill_batch(const BackfillBatch& batch) {
-  m_out << fmt::format("-- backfill {} in batches of {} rows by primary key, each batch its own transaction\n",
-                       batch.target.table.display(), batch.limit);
+  m_out << fmt::format(
+      "-- backfill {} in batches of {} rows by primary key, each batch its own transaction\n",
+      batch.target.table.display(), batch.limit);
   m_out << backfill_loop_sql(batch, m_state) << ";\n\n";
   return {};
 }

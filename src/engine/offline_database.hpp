@@ -40,9 +40,13 @@ class OfflineDatabase : public Database {
 
   void run(const Batch& batch) override;
   // The printed loop resumes from the saved position by itself.
-  std::optional<BackfillProgress> backfill_progress(const std::string&, int) override { return std::nullopt; }
+  std::optional<BackfillProgress> backfill_progress(const std::string&, int) override {
+    return std::nullopt;
+  }
   // Unknown in advance: the printed loop finds the end.
-  BackfillRange backfill_range(const BackfillTarget&, const std::vector<std::string>&) override { return {{}, -1}; }
+  BackfillRange backfill_range(const BackfillTarget&, const std::vector<std::string>&) override {
+    return {{}, -1};
+  }
   // Prints every batch of the backfill as one loop; reports no rows picked,
   // since nothing ran.
   BackfillBatchResult run_backfill_batch(const BackfillBatch& batch) override;

@@ -18,10 +18,13 @@ class Reporter {
   virtual void info(const std::string& text) = 0;
   virtual void warning(const std::string& text) = 0;
 
-  virtual void revision_started(const std::string& id, const std::string& message, core::Phase phase) = 0;
-  virtual void revision_finished(const std::string& id, core::Phase phase, std::chrono::milliseconds took) = 0;
+  virtual void revision_started(const std::string& id, const std::string& message,
+                                core::Phase phase) = 0;
+  virtual void revision_finished(const std::string& id, core::Phase phase,
+                                 std::chrono::milliseconds took) = 0;
 
-  virtual void lock_waiting(const std::optional<LockHolder>& holder, std::chrono::milliseconds waited) = 0;
+  virtual void lock_waiting(const std::optional<LockHolder>& holder,
+                            std::chrono::milliseconds waited) = 0;
   // A step could not get its table lock within lock_timeout and will be retried.
   virtual void lock_retry(const core::Step& step, int attempt, const std::vector<Session>& blockers,
                           std::chrono::milliseconds backoff) = 0;

@@ -15,7 +15,7 @@ namespace migrate::engine::state {
 
 // Who wrote a row, and with what.
 struct Provenance {
-  std::string source;        // git describe or --source
+  std::string source;  // git describe or --source
   std::string tool_version;
 };
 
@@ -83,7 +83,7 @@ struct ClearBackfill {
   std::string id;
 };
 
-using Change = std::variant<Record, MarkInProgress, SetProgress, SetNote, SetPhase, Forget, UpdateChecksum, Event,
-                            SaveBackfill, ClearBackfill>;
+using Change = std::variant<Record, MarkInProgress, SetProgress, SetNote, SetPhase, Forget,
+                            UpdateChecksum, Event, SaveBackfill, ClearBackfill>;
 
 }  // namespace migrate::engine::state

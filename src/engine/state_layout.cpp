@@ -10,10 +10,12 @@ bool layout_needs_update(const StateLayout& layout) {
 
 void refuse_newer_layout(const StateLayout& layout, const std::string& schema) {
   if (layout.version <= k_state_layout_version) return;
-  throw Error(ExitCode::runtime,
-              fmt::format("the state schema \"{}\" has layout version {}, newer than this migrate understands ({})",
-                          schema, layout.version, k_state_layout_version),
-              "upgrade migrate to the version that last wrote this database");
+  throw Error(
+      ExitCode::runtime,
+      fmt::format(
+          "the state schema \"{}\" has layout version {}, newer than this migrate understands ({})",
+          schema, layout.version, k_state_layout_version),
+      "upgrade migrate to the version that last wrote this database");
 }
 
 std::vector<core::AppliedRevision> read_applied(Database& database, const std::string& schema) {

@@ -28,9 +28,12 @@ std::vector<std::string> parse_text_array(const std::string& text) {
   for (size_t i = 1; i + 1 < text.size(); ++i) {
     char c = text[i];
     if (quoted) {
-      if (c == '\\' && i + 2 < text.size()) current += text[++i];
-      else if (c == '"') quoted = false;
-      else current += c;
+      if (c == '\\' && i + 2 < text.size())
+        current += text[++i];
+      else if (c == '"')
+        quoted = false;
+      else
+        current += c;
     } else if (c == '"') {
       quoted = in_item = true;
     } else if (c == ',') {
@@ -48,7 +51,8 @@ std::vector<std::string> parse_text_array(const std::string& text) {
 
 std::string StateSql::probe() const {
   return fmt::format(
-      "SELECT to_regclass({0}) IS NOT NULL, to_regclass({1}) IS NOT NULL, (SELECT string_agg(attname, ',') FROM "
+      "SELECT to_regclass({0}) IS NOT NULL, to_regclass({1}) IS NOT NULL, (SELECT "
+      "string_agg(attname, ',') FROM "
       "pg_attribute WHERE attrelid = to_regclass({0}) AND attnum > 0 AND NOT attisdropped)",
       quote_literal(table("revisions")), quote_literal(table("layout")));
 }
@@ -65,11 +69,13 @@ std::string StateSql::applied(const std::set<std::string>& present) const {
       "SELECT id, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {} ORDER BY {}, id",
       column("parents", "array_to_string(parents, ' ')", "''"), column("message", "message", "''"),
       column("checksum", "checksum", "''"), column("phase", "phase", "'complete'"),
-      column("applied_at", fmt::format("to_char(applied_at AT TIME ZONE 'UTC', {})", k_utc_text), "''"),
+      column("applied_at", fmt::format("to_char(applied_at AT TIME ZONE 'UTC', {})", k_utc_text),
+             "''"),
       column("applied_by", "applied_by", "''"), column("duration_ms", "duration_ms", "0"),
-      column("tool_version", "tool_version", "''"), column("source", "source", "''"), column("path", "path", "''"),
-      column("running_phase", "coalesce(running_phase, '')", "''"), column("steps_done", "steps_done", "0"),
-      column("note", "note", "''"), table("revisions"), present.count("applied_at") ? "applied_at" : "1");
+      column("tool_version", "tool_version", "''"), column("source", "source", "''"),
+      column("path", "path", "''"), column("running_phase", "coalesce(running_phase, '')", "''"),
+      column("steps_done", "steps_done", "0"), column("note", "note", "''"), table("revisions"),
+      present.count("applied_at") ? "applied_at" : "1");
 }
 
 core::AppliedRevision StateSql::applied_from(const Row& row) {
@@ -87,7 +93,8 @@ core::AppliedRevision StateSql::applied_from(const Row& row) {
   std::string what = "revision " + record.id;
   auto phase = core::applied_phase_named(text_of(row, 4));
   if (!phase)
-    throw Error(ExitCode::runtime, fmt::format("{}: unknown phase '{}' in the state table", what, text_of(row, 4)),
+    throw Error(ExitCode::runtime,
+                fmt::format("{}: unknown phase '{}' in the state table", what, text_of(row, 4)),
                 "the state tables may have been edited by hand, or written by a newer migrate");
   record.phase = *phase;
   record.applied_at = text_of(row, 5);
@@ -99,9 +106,10 @@ core::AppliedRevision StateSql::applied_from(const Row& row) {
   if (!text_of(row, 11).empty()) {
     record.running_phase = core::phase_named(text_of(row, 11));
     if (!record.running_phase)
-      throw Error(ExitCode::runtime,
-                  fmt::format("{}: unknown running phase '{}' in the state table", what, text_of(row, 11)),
-                  "the state tables may have been edited by hand, or written by a newer migrate");
+      throw Error(
+          ExitCode::runtime,
+          fmt::format("{}: unknown running phase '{}' in the state table", what, text_of(row, 11)),
+          "the state tables may have been edited by hand, or written by a newer migrate");
   }
   record.steps_done = static_cast<int>(core::parse_integer(text_of(row, 12), what + " steps_done"));
   record.note = text_of(row, 13);
@@ -113,8 +121,9 @@ std::string StateSql::content(const std::string& id) const {
 }
 
 std::string StateSql::backfill_progress(const std::string& id, int step) const {
-  return fmt::format("SELECT last_key::text, rows_done, finished FROM {} WHERE revision = {} AND step = {}",
-                     table("backfill_progress"), quote_literal(id), step);
+  return fmt::format(
+      "SELECT last_key::text, rows_done, finished FROM {} WHERE revision = {} AND step = {}",
+      table("backfill_progress"), quote_literal(id), step);
 }
 
 BackfillProgress StateSql::backfill_progress_from(const Row& row) {
@@ -128,24 +137,30 @@ BackfillProgress StateSql::backfill_progress_from(const Row& row) {
 std::string StateSql::holder_write(int32_t key, const HolderInfo& info) const {
   return fmt::format(
       "DO $holder$ BEGIN IF to_regclass({0}) IS NOT NULL THEN "
-      "INSERT INTO {1} (lock_key, pid, backend_start, host, command, ci_job, started_at, heartbeat) "
-      "SELECT {2}, pid, backend_start, {3}, {4}, {5}, now(), now() FROM pg_stat_activity WHERE pid = pg_backend_pid() "
-      "ON CONFLICT (lock_key) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, "
-      "host = EXCLUDED.host, command = EXCLUDED.command, ci_job = EXCLUDED.ci_job, started_at = now(), "
+      "INSERT INTO {1} (lock_key, pid, backend_start, host, command, ci_job, started_at, "
+      "heartbeat) "
+      "SELECT {2}, pid, backend_start, {3}, {4}, {5}, now(), now() FROM pg_stat_activity WHERE pid "
+      "= pg_backend_pid() "
+      "ON CONFLICT (lock_key) DO UPDATE SET pid = EXCLUDED.pid, backend_start = "
+      "EXCLUDED.backend_start, "
+      "host = EXCLUDED.host, command = EXCLUDED.command, ci_job = EXCLUDED.ci_job, started_at = "
+      "now(), "
       "heartbeat = now(); END IF; END $holder$",
       quote_literal(table("lock_holder")), table("lock_holder"), key, quote_literal(info.host),
       quote_literal(info.command), quote_literal(info.ci_job));
 }
 
 std::string StateSql::holder_heartbeat(int32_t key) const {
-  return fmt::format("UPDATE {} SET heartbeat = now() WHERE lock_key = {} AND pid = pg_backend_pid()",
-                     table("lock_holder"), key);
+  return fmt::format(
+      "UPDATE {} SET heartbeat = now() WHERE lock_key = {} AND pid = pg_backend_pid()",
+      table("lock_holder"), key);
 }
 
 std::string StateSql::holder_read(int32_t key, int pid) const {
   return fmt::format(
       "SELECT host, command, ci_job, to_char(started_at AT TIME ZONE 'UTC', {0}), "
-      "to_char(heartbeat AT TIME ZONE 'UTC', {0}), extract(epoch from clock_timestamp() - heartbeat) "
+      "to_char(heartbeat AT TIME ZONE 'UTC', {0}), extract(epoch from clock_timestamp() - "
+      "heartbeat) "
       "FROM {1} WHERE lock_key = {2} AND pid = {3}",
       k_utc_text, table("lock_holder"), key, pid);
 }

@@ -37,24 +37,28 @@ class StateSql {
 
   // Records `revision` as applied in `phase`. Duration is measured inside the
   // transaction (clock_timestamp() - now()); applied_by from the session.
-  std::string record(const core::Revision& revision, core::AppliedPhase phase, const std::string& source,
-                     const std::string& tool_version, const std::string& note = {},
-                     long long duration_ms = -1) const;
+  std::string record(const core::Revision& revision, core::AppliedPhase phase,
+                     const std::string& source, const std::string& tool_version,
+                     const std::string& note = {}, long long duration_ms = -1) const;
   // Marks a revision in progress: `running_phase` with `steps_done` steps done.
-  std::string mark_in_progress(const core::Revision& revision, core::Phase running_phase, int steps_done,
-                               const std::string& source, const std::string& tool_version) const;
+  std::string mark_in_progress(const core::Revision& revision, core::Phase running_phase,
+                               int steps_done, const std::string& source,
+                               const std::string& tool_version) const;
   std::string set_progress(const std::string& id, int steps_done) const;
   std::string set_phase(const std::string& id, core::AppliedPhase phase) const;
   std::string forget(const std::string& id) const;
-  // Sets the note of an applied revision (a step-by-step revision notes there the step that failed).
+  // Sets the note of an applied revision (a step-by-step revision notes there the step that
+  // failed).
   std::string set_note(const std::string& id, const std::string& note) const;
   std::string update_checksum(const core::Revision& revision, const std::string& note) const;
   // An entry in the events table (lock clears, overrides, terminated blockers).
-  std::string event(const std::string& kind, const std::string& revision, const std::string& detail) const;
+  std::string event(const std::string& kind, const std::string& revision,
+                    const std::string& detail) const;
 
   // Backfill progress rows.
-  std::string save_backfill(const std::string& id, int step, const std::vector<std::string>& last_key,
-                            long long rows_done, bool finished) const;
+  std::string save_backfill(const std::string& id, int step,
+                            const std::vector<std::string>& last_key, long long rows_done,
+                            bool finished) const;
   std::string clear_backfill(const std::string& id) const;
 
   // Any state change, rendered.

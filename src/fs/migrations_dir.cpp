@@ -1,20 +1,18 @@
 #include "fs/migrations_dir.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/revisions/revision_parser.hpp"
@@ -27,15 +25,18 @@ namespace stdfs = std::filesystem;
 // files: streams cost more than the reading).
 std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ExitCode::usage, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  if (fd < 0)
+    throw Error(ExitCode::usage, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string text;
   struct stat info {};
   if (::fstat(fd, &info) == 0 && info.st_size > 0) {
     if (static_cast<size_t>(info.st_size) > k_max_revision_file_bytes) {
       ::close(fd);
-      throw usage_error(fmt::format("{}: {:.1f} MiB is more than a revision file may hold ({} MiB)", path,
-                                    static_cast<double>(info.st_size) / (1 << 20), k_max_revision_file_bytes >> 20),
-                        "split it into several revisions, or load bulk data with COPY ... FROM a file");
+      throw usage_error(
+          fmt::format("{}: {:.1f} MiB is more than a revision file may hold ({} MiB)", path,
+                      static_cast<double>(info.st_size) / (1 << 20),
+                      k_max_revision_file_bytes >> 20),
+          "split it into several revisions, or load bulk data with COPY ... FROM a file");
     }
     text.reserve(static_cast<size_t>(info.st_size));
   }
@@ -55,7 +56,8 @@ std::string read_file(const std::string& path) {
 std::vector<std::string> files_below(const std::string& dir) {
   std::error_code error;
   std::vector<std::string> paths;
-  for (auto it = stdfs::recursive_directory_iterator(dir, stdfs::directory_options::skip_permission_denied, error);
+  for (auto it = stdfs::recursive_directory_iterator(
+           dir, stdfs::directory_options::skip_permission_denied, error);
        it != stdfs::recursive_directory_iterator(); it.increment(error)) {
     if (error) break;
     std::string name = it->path().filename().string();
@@ -78,13 +80,15 @@ static void collect(const stdfs::path& dir, std::vector<core::SourceFile>& files
   std::error_code error;
   stdfs::directory_iterator it(dir, error), end;
   if (error) {
-    problems.push_back({dir.string(), 0, fmt::format("cannot read this directory: {}", error.message()),
-                        "make it readable (e.g. `chmod a+rx`), or move it out of the migrations directory"});
+    problems.push_back(
+        {dir.string(), 0, fmt::format("cannot read this directory: {}", error.message()),
+         "make it readable (e.g. `chmod a+rx`), or move it out of the migrations directory"});
     return;
   }
   for (; it != end; it.increment(error)) {
     if (error) {
-      problems.push_back({dir.string(), 0, fmt::format("cannot list this directory: {}", error.message())});
+      problems.push_back(
+          {dir.string(), 0, fmt::format("cannot list this directory: {}", error.message())});
       return;
     }
     const auto& path = it->path();
@@ -123,15 +127,18 @@ std::vector<core::SourceFile> read_migrations(const std::string& dir) {
   std::vector<FileProblem> problems;
   collect(dir, files, problems);
   if (!problems.empty()) throw InvalidFilesError(std::move(problems));
-  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
   return files;
 }
 
-std::string write_new_file(const std::string& dir, const std::string& name, const std::string& content) {
+std::string write_new_file(const std::string& dir, const std::string& name,
+                           const std::string& content) {
   std::error_code error;
   stdfs::create_directories(dir, error);
   stdfs::path path = stdfs::path(dir) / name;
-  if (stdfs::exists(path)) throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()));
+  if (stdfs::exists(path))
+    throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()));
   std::ofstream out(path, std::ios::binary);
   out << content;
   if (!out) throw Error(ExitCode::runtime, fmt::format("cannot write {}", path.string()));
@@ -141,7 +148,8 @@ std::string write_new_file(const std::string& dir, const std::string& name, cons
 std::string git_describe(const std::string& dir) {
   std::string quoted;
   for (char c : dir) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  std::string command = fmt::format("git -C '{}' describe --always --tags --dirty 2>/dev/null", quoted);
+  std::string command =
+      fmt::format("git -C '{}' describe --always --tags --dirty 2>/dev/null", quoted);
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return {};
   char buffer[256];

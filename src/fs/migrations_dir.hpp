@@ -27,7 +27,8 @@ std::vector<std::string> files_below(const std::string& dir);
 std::string read_file(const std::string& path);
 
 // Writes a new file; refuses to overwrite. Returns the path written.
-std::string write_new_file(const std::string& dir, const std::string& name, const std::string& content);
+std::string write_new_file(const std::string& dir, const std::string& name,
+                           const std::string& content);
 
 // `git describe --always --tags --dirty` run in `dir`, or "" outside a work tree.
 std::string git_describe(const std::string& dir);

@@ -1,10 +1,9 @@
 #include "pg/blocker_watch.hpp"
 
-#include <pqxx/pqxx>
+#include <fmt/format.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
+#include <pqxx/pqxx>
 
 #include "core/number.hpp"
 #include "pg/pg_database.hpp"
@@ -44,7 +43,8 @@ engine::Session session_from(const std::vector<std::optional<std::string>>& row,
 }
 
 BlockerWatch::BlockerWatch(std::string connection_string, std::string application_name)
-    : m_connection_string(std::move(connection_string)), m_application_name(std::move(application_name)) {}
+    : m_connection_string(std::move(connection_string)),
+      m_application_name(std::move(application_name)) {}
 
 BlockerWatch::~BlockerWatch() {
   {
@@ -121,17 +121,20 @@ void BlockerWatch::poll(int pid, const engine::BlockerPolicy& policy) {
       setup.exec("SET application_name = " + setup.quote(m_application_name + " (watch)"));
     }
     pqxx::nontransaction work(m_connection->handle);
-    auto rows = work.exec(fmt::format("SELECT {} FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids({}))",
-                                      session_columns(), pid));
+    auto rows = work.exec(
+        fmt::format("SELECT {} FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids({}))",
+                    session_columns(), pid));
     for (const auto& row : rows) {
       std::vector<std::optional<std::string>> values;
-      for (const auto& field : row) values.push_back(field.is_null() ? std::nullopt : std::optional(field.as<std::string>()));
+      for (const auto& field : row)
+        values.push_back(field.is_null() ? std::nullopt : std::optional(field.as<std::string>()));
       engine::Session session = session_from(values);
       found.push_back(session);
       if (policy.should_terminate(session)) {
-        auto result = work.exec(fmt::format(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = {} AND state = 'idle in transaction'",
-            session.pid));
+        auto result =
+            work.exec(fmt::format("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                                  "pid = {} AND state = 'idle in transaction'",
+                                  session.pid));
         if (!result.empty() && result[0][0].as<bool>()) ended.push_back(session);
       }
     }

@@ -46,13 +46,13 @@ core::ForeignState read_foreign_state(const Query& query, const engine::StateSql
   }
   auto candidates =
       query(fmt::format("SELECT n.nspname, c.relname, (SELECT string_agg(attname, ',' "
-                                 "ORDER BY attnum) FROM pg_attribute "
-                                 "WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) FROM "
-                                 "pg_class c JOIN pg_namespace n ON n.oid = "
-                                 "c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relname IN "
-                                 "({}) AND n.nspname NOT IN ('pg_catalog', "
-                                 "'information_schema') ORDER BY 1, 2",
-                                 literal_list(state_names)));
+                        "ORDER BY attnum) FROM pg_attribute "
+                        "WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) FROM "
+                        "pg_class c JOIN pg_namespace n ON n.oid = "
+                        "c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relname IN "
+                        "({}) AND n.nspname NOT IN ('pg_catalog', "
+                        "'information_schema') ORDER BY 1, 2",
+                        literal_list(state_names)));
   for (const auto& signature : core::known_state_tables()) {
     for (const auto& row : candidates) {
       core::ForeignTable table{row[0].value_or(""), row[1].value_or(""),
@@ -62,8 +62,8 @@ core::ForeignState read_foreign_state(const Query& query, const engine::StateSql
         continue;
       std::string relation = core::quote_ident(table.schema) + "." + core::quote_ident(table.table);
       try {
-        auto newest = query(
-            fmt::format(fmt::runtime(core::signature_of(table).newest_sql), relation));
+        auto newest =
+            query(fmt::format(fmt::runtime(core::signature_of(table).newest_sql), relation));
         if (!newest.empty() && !newest[0].empty()) table.newest = newest[0][0].value_or("");
       } catch (const engine::DatabaseError&) {
         // A table of that name in another shape: it is still named, without a version.
@@ -86,7 +86,8 @@ core::ForeignState read_foreign_state(const Query& query, const engine::StateSql
                   "ORDER BY 1 LIMIT {}",
                   literal_list(excluded_schemas), literal_list(any_schema_names), k_tables_named));
   for (const auto& row : tables) found.user_tables.push_back(row[0].value_or(""));
-  if (!tables.empty()) found.user_table_count = core::parse_integer(tables[0][1].value_or("0"), "table count");
+  if (!tables.empty())
+    found.user_table_count = core::parse_integer(tables[0][1].value_or("0"), "table count");
   return found;
 }
 

@@ -1,10 +1,9 @@
 #include "pg/pg_database.hpp"
 
-#include <pqxx/pqxx>
-
-#include <set>
-
 #include <fmt/format.h>
+
+#include <pqxx/pqxx>
+#include <set>
 
 #include "core/connection_string.hpp"
 #include "core/number.hpp"
@@ -24,9 +23,12 @@ using engine::Session;
 std::string session_columns() {
   return "a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''), "
          "coalesce(host(a.client_addr), 'local'), coalesce(a.state, ''), "
-         "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-         "coalesce(to_char(a.state_change AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-         "coalesce(extract(epoch from clock_timestamp() - a.state_change), 0), coalesce(a.query, '')";
+         "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+         "''), "
+         "coalesce(to_char(a.state_change AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+         "''), "
+         "coalesce(extract(epoch from clock_timestamp() - a.state_change), 0), coalesce(a.query, "
+         "'')";
 }
 
 namespace {
@@ -53,7 +55,8 @@ std::vector<Row> to_rows(const pqxx::result& result) {
 engine::ConnectionLostError lost_connection(const std::string& doing, const std::string& reason) {
   return engine::ConnectionLostError(
       fmt::format("lost the connection to the database while {}: {}", doing, clean_message(reason)),
-      "whatever was not committed was rolled back by the server; `migrate status` shows what was recorded. Check "
+      "whatever was not committed was rolled back by the server; `migrate status` shows what was "
+      "recorded. Check "
       "the server and the network, then run the command again");
 }
 
@@ -65,21 +68,26 @@ auto translated(const std::string& doing, Work&& work) -> decltype(work()) {
   } catch (const pqxx::broken_connection& error) {
     throw lost_connection(doing, error.what());
   } catch (const pqxx::sql_error& error) {
-    throw engine::DatabaseError(fmt::format("{} failed: {}", doing, clean_message(error.what())), error.sqlstate(),
-                                -1);
+    throw engine::DatabaseError(fmt::format("{} failed: {}", doing, clean_message(error.what())),
+                                error.sqlstate(), -1);
   } catch (const pqxx::failure& error) {
-    throw Error(ExitCode::runtime, fmt::format("{} failed: {}", doing, clean_message(error.what())));
+    throw Error(ExitCode::runtime,
+                fmt::format("{} failed: {}", doing, clean_message(error.what())));
   } catch (const pqxx::conversion_error& error) {
-    throw Error(ExitCode::runtime, fmt::format("{}: unexpected value from the database: {}", doing, error.what()));
+    throw Error(ExitCode::runtime,
+                fmt::format("{}: unexpected value from the database: {}", doing, error.what()));
   }
 }
 
-bool is_true(const pqxx::result& result) { return !result.empty() && !result[0][0].is_null() && result[0][0].as<bool>(); }
+bool is_true(const pqxx::result& result) {
+  return !result.empty() && !result[0][0].is_null() && result[0][0].as<bool>();
+}
 
 }  // namespace
 
 struct PgDatabase::Impl {
-  Impl(const std::string& connection_string, const std::string& application_name, const engine::StateSql& state)
+  Impl(const std::string& connection_string, const std::string& application_name,
+       const engine::StateSql& state)
       : state(state), watch(connection_string, application_name) {}
 
   pqxx::result exec(const std::string& sql) {
@@ -106,7 +114,8 @@ struct PgDatabase::Impl {
     }
     if (check[0][1].as<bool>()) {
       auto version = exec(state.layout_version());
-      state_probe.layout.version = static_cast<int>(core::parse_integer(version[0][0].c_str(), "layout version"));
+      state_probe.layout.version =
+          static_cast<int>(core::parse_integer(version[0][0].c_str(), "layout version"));
     }
     probed = true;
     return state_probe;
@@ -136,14 +145,18 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     // Literals are written standard-conforming (quotes doubled, backslashes plain).
     // One round trip. The name's literal is read before the first setting
     // applies; it holds no backslash (command and host name), so it reads the same.
-    m_impl->exec("SELECT set_config('standard_conforming_strings', 'on', false), set_config('application_name', " +
-                 quote_literal(application_name) + ", false)");
+    m_impl->exec(
+        "SELECT set_config('standard_conforming_strings', 'on', false), "
+        "set_config('application_name', " +
+        quote_literal(application_name) + ", false)");
   } catch (const pqxx::broken_connection& error) {
     std::string reason = core::redact_in_message(clean_message(error.what()), connection_string);
-    throw Error(ExitCode::runtime, "cannot connect to the database: " + reason, core::connect_failure_hint(reason));
+    throw Error(ExitCode::runtime, "cannot connect to the database: " + reason,
+                core::connect_failure_hint(reason));
   } catch (const pqxx::failure& error) {
-    throw Error(ExitCode::runtime, "cannot set up the database session: " +
-                                       core::redact_in_message(clean_message(error.what()), connection_string));
+    throw Error(ExitCode::runtime,
+                "cannot set up the database session: " +
+                    core::redact_in_message(clean_message(error.what()), connection_string));
   }
   m_impl->key = engine::lock_key_for(state.schema());
 }
@@ -192,27 +205,33 @@ core::ForeignState PgDatabase::foreign_state() {
       throw engine::DatabaseError(clean_message(error.what()), error.sqlstate(), 0);
     }
   };
-  return translated("looking for other tools' state and tables", [&] { return read_foreign_state(query, m_impl->state); });
+  return translated("looking for other tools' state and tables",
+                    [&] { return read_foreign_state(query, m_impl->state); });
 }
 
 std::optional<engine::Database::ToolStateTable> PgDatabase::tool_state(core::ImportTool tool) {
-  return translated("reading " + core::state_table_of(tool), [&]() -> std::optional<ToolStateTable> {
-    auto found = to_rows(m_impl->exec(fmt::format(
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname || '.' || c.relname "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass({})",
-        quote_literal(core::state_table_of(tool)))));
-    if (found.empty() || !found[0][0]) return std::nullopt;
-    ToolStateTable table;
-    table.shown = found[0][1].value_or("");
-    for (const auto& row : to_rows(m_impl->exec(core::state_rows_sql(tool, *found[0][0]))))
-      table.rows.push_back({row[0].value_or(""), row[1].value_or("f") == "t", row[2].value_or("")});
-    return table;
-  });
+  return translated(
+      "reading " + core::state_table_of(tool), [&]() -> std::optional<ToolStateTable> {
+        auto found = to_rows(
+            m_impl->exec(fmt::format("SELECT quote_ident(n.nspname) || '.' || "
+                                     "quote_ident(c.relname), n.nspname || '.' || c.relname "
+                                     "FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                     "c.relnamespace WHERE c.oid = to_regclass({})",
+                                     quote_literal(core::state_table_of(tool)))));
+        if (found.empty() || !found[0][0]) return std::nullopt;
+        ToolStateTable table;
+        table.shown = found[0][1].value_or("");
+        for (const auto& row : to_rows(m_impl->exec(core::state_rows_sql(tool, *found[0][0]))))
+          table.rows.push_back(
+              {row[0].value_or(""), row[1].value_or("f") == "t", row[2].value_or("")});
+        return table;
+      });
 }
 
 bool PgDatabase::try_lock() {
   bool taken = translated("taking the migration lock", [&] {
-    return is_true(m_impl->exec(fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key)));
+    return is_true(m_impl->exec(
+        fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key)));
   });
   // The previous holder may have created or changed the state meanwhile.
   if (taken) m_impl->probed = false;
@@ -225,27 +244,32 @@ void PgDatabase::unlock() {
 }
 
 std::optional<engine::LockHolder> PgDatabase::lock_holder() {
-  return translated("reading who holds the migration lock", [&]() -> std::optional<engine::LockHolder> {
-    auto result = m_impl->exec(fmt::format(
-        "SELECT {}, to_regclass({}) IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.classid = {}::oid AND l.objid = {}::oid AND l.objsubid = 2 AND "
-        "l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1",
-        session_columns(), quote_literal(m_impl->state.table("lock_holder")),
-        static_cast<uint32_t>(engine::k_lock_class), static_cast<uint32_t>(m_impl->key)));
-    if (result.empty()) return std::nullopt;
-    auto rows = to_rows(result);
-    engine::LockHolder holder;
-    holder.session = session_from(rows[0]);
-    if (rows[0][9] == std::optional<std::string>("t")) {
-      auto row = m_impl->exec(m_impl->state.holder_read(m_impl->key, holder.session.pid));
-      if (!row.empty()) engine::StateSql::holder_from(to_rows(row)[0], holder);
-    }
-    return holder;
-  });
+  return translated(
+      "reading who holds the migration lock", [&]() -> std::optional<engine::LockHolder> {
+        auto result = m_impl->exec(fmt::format(
+            "SELECT {}, to_regclass({}) IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a ON "
+            "a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.classid = {}::oid AND l.objid = {}::oid AND "
+            "l.objsubid = 2 AND "
+            "l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = "
+            "current_database()) LIMIT 1",
+            session_columns(), quote_literal(m_impl->state.table("lock_holder")),
+            static_cast<uint32_t>(engine::k_lock_class), static_cast<uint32_t>(m_impl->key)));
+        if (result.empty()) return std::nullopt;
+        auto rows = to_rows(result);
+        engine::LockHolder holder;
+        holder.session = session_from(rows[0]);
+        if (rows[0][9] == std::optional<std::string>("t")) {
+          auto row = m_impl->exec(m_impl->state.holder_read(m_impl->key, holder.session.pid));
+          if (!row.empty()) engine::StateSql::holder_from(to_rows(row)[0], holder);
+        }
+        return holder;
+      });
 }
 
 void PgDatabase::write_holder(const engine::HolderInfo& info) {
-  translated("recording the lock holder", [&] { m_impl->exec(m_impl->state.holder_write(m_impl->key, info)); });
+  translated("recording the lock holder",
+             [&] { m_impl->exec(m_impl->state.holder_write(m_impl->key, info)); });
 }
 
 void PgDatabase::heartbeat() {
@@ -254,14 +278,16 @@ void PgDatabase::heartbeat() {
 }
 
 int PgDatabase::backend_pid() {
-  return translated("reading the backend pid", [&] { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); });
+  return translated("reading the backend pid",
+                    [&] { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); });
 }
 
 bool PgDatabase::through_proxy() { return m_impl->connection->backendpid() != backend_pid(); }
 
 bool PgDatabase::terminate(int pid) {
-  return translated(fmt::format("terminating backend {}", pid),
-                    [&] { return is_true(m_impl->exec(fmt::format("SELECT pg_terminate_backend({})", pid))); });
+  return translated(fmt::format("terminating backend {}", pid), [&] {
+    return is_true(m_impl->exec(fmt::format("SELECT pg_terminate_backend({})", pid)));
+  });
 }
 
 namespace {
@@ -274,16 +300,19 @@ std::string regclass_of(const engine::TableName& table) {
 
 bool PgDatabase::table_exists(const engine::TableName& table) {
   return translated("looking up table " + table.display(), [&] {
-    return is_true(m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", regclass_of(table))));
+    return is_true(
+        m_impl->exec(fmt::format("SELECT to_regclass({}) IS NOT NULL", regclass_of(table))));
   });
 }
 
 std::vector<std::string> PgDatabase::primary_key(const engine::TableName& table) {
   return translated("reading the primary key of " + table.display(), [&] {
-    auto result = m_impl->exec(fmt::format(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-        "WHERE i.indrelid = to_regclass({}) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)",
-        regclass_of(table)));
+    auto result =
+        m_impl->exec(fmt::format("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+                                 "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                                 "WHERE i.indrelid = to_regclass({}) AND i.indisprimary ORDER BY "
+                                 "array_position(i.indkey::int2[], a.attnum)",
+                                 regclass_of(table)));
     std::vector<std::string> key;
     for (const auto& row : result) key.emplace_back(row[0].c_str());
     return key;
@@ -292,8 +321,9 @@ std::vector<std::string> PgDatabase::primary_key(const engine::TableName& table)
 
 bool PgDatabase::index_is_invalid(const std::string& index) {
   return translated("looking up index " + index, [&] {
-    return is_true(m_impl->exec(fmt::format(
-        "SELECT NOT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass({})", quote_literal(index))));
+    return is_true(m_impl->exec(
+        fmt::format("SELECT NOT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass({})",
+                    quote_literal(index))));
   });
 }
 
@@ -338,13 +368,15 @@ void PgDatabase::run(const engine::Batch& batch) {
   }
 }
 
-std::optional<engine::BackfillProgress> PgDatabase::backfill_progress(const std::string& revision, int step) {
-  return translated("reading a backfill's progress", [&]() -> std::optional<engine::BackfillProgress> {
-    if (!m_impl->probe().layout.exists) return std::nullopt;
-    auto result = m_impl->exec(m_impl->state.backfill_progress(revision, step));
-    if (result.empty()) return std::nullopt;
-    return engine::StateSql::backfill_progress_from(to_rows(result)[0]);
-  });
+std::optional<engine::BackfillProgress> PgDatabase::backfill_progress(const std::string& revision,
+                                                                      int step) {
+  return translated("reading a backfill's progress",
+                    [&]() -> std::optional<engine::BackfillProgress> {
+                      if (!m_impl->probe().layout.exists) return std::nullopt;
+                      auto result = m_impl->exec(m_impl->state.backfill_progress(revision, step));
+                      if (result.empty()) return std::nullopt;
+                      return engine::StateSql::backfill_progress_from(to_rows(result)[0]);
+                    });
 }
 
 engine::BackfillRange PgDatabase::backfill_range(const engine::BackfillTarget& target,
@@ -362,9 +394,13 @@ engine::BackfillRange PgDatabase::backfill_range(const engine::BackfillTarget& t
 engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::BackfillBatch& batch) {
   // One round trip: the batch, its saved position and its COMMIT.
   SimpleQuery query;
-  query.statements = {"BEGIN", fmt::format("SET LOCAL lock_timeout = '{}ms'", batch.lock_timeout.count()),
-                      fmt::format("SET LOCAL statement_timeout = '{}ms'", batch.statement_timeout.count()),
-                      "SET LOCAL migrate.backfill = 'on'", engine::backfill_batch_sql(batch, m_impl->state), "COMMIT"};
+  query.statements = {
+      "BEGIN",
+      fmt::format("SET LOCAL lock_timeout = '{}ms'", batch.lock_timeout.count()),
+      fmt::format("SET LOCAL statement_timeout = '{}ms'", batch.statement_timeout.count()),
+      "SET LOCAL migrate.backfill = 'on'",
+      engine::backfill_batch_sql(batch, m_impl->state),
+      "COMMIT"};
   query.result_of = 4;
   std::vector<Row> result;
   try {
@@ -379,7 +415,8 @@ engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::Backfil
     throw error.at(-1);
   }
   engine::BackfillBatchResult done;
-  done.picked = core::parse_integer(result.empty() ? "0" : result[0][0].value_or("0"), "backfill batch");
+  done.picked =
+      core::parse_integer(result.empty() ? "0" : result[0][0].value_or("0"), "backfill batch");
   if (done.picked > 0 && result[0][1]) done.last_key = engine::parse_text_array(*result[0][1]);
   return done;
 }
@@ -387,9 +424,12 @@ engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::Backfil
 std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
   return translated("listing invalid indexes", [&] {
     auto result = m_impl->exec(
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(n.nspname) || '.' || "
-        "quote_ident(t.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-        "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(n.nspname) || "
+        "'.' || "
+        "quote_ident(t.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+        "i.indexrelid "
+        "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid "
+        "= c.relnamespace "
         "WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
         "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1");
     std::vector<engine::InvalidIndex> indexes;
@@ -400,7 +440,9 @@ std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
 
 int PgDatabase::server_version() { return m_impl->connection->server_version(); }
 
-void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) { m_impl->watch.set_policy(policy); }
+void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) {
+  m_impl->watch.set_policy(policy);
+}
 
 std::vector<Session> PgDatabase::take_blockers() { return m_impl->watch.take_blockers(); }
 std::vector<Session> PgDatabase::take_terminated() { return m_impl->watch.take_terminated(); }

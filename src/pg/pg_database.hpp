@@ -41,7 +41,8 @@ class PgDatabase : public engine::Database {
   bool index_is_invalid(const std::string& index) override;
 
   void run(const engine::Batch& batch) override;
-  std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision, int step) override;
+  std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision,
+                                                            int step) override;
   engine::BackfillRange backfill_range(const engine::BackfillTarget& target,
                                        const std::vector<std::string>& after) override;
   engine::BackfillBatchResult run_backfill_batch(const engine::BackfillBatch& batch) override;

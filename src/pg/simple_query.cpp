@@ -128,7 +128,8 @@ std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery&
       case PGRES_FATAL_ERROR:
         if (!failure)
           failure.emplace(primary_message(result.get()), field(result.get(), PG_DIAG_SQLSTATE),
-                          static_cast<int>(statement), "", field(result.get(), PG_DIAG_MESSAGE_DETAIL),
+                          static_cast<int>(statement), "",
+                          field(result.get(), PG_DIAG_MESSAGE_DETAIL),
                           field(result.get(), PG_DIAG_MESSAGE_HINT));
         break;
       case PGRES_TUPLES_OK:

@@ -1,8 +1,7 @@
 #include "report/style.hpp"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace migrate::report {
 

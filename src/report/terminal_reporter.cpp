@@ -1,8 +1,7 @@
 #include "report/terminal_reporter.hpp"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "core/duration.hpp"
 
@@ -31,38 +30,53 @@ void TerminalReporter::info(const std::string& text) {
   if (m_verbosity != Verbosity::quiet) line(text);
 }
 
-void TerminalReporter::warning(const std::string& text) { line(m_style.yellow("warning: ") + text); }
-
-void TerminalReporter::revision_started(const std::string& id, const std::string& message, core::Phase phase) {
-  m_current_id = id;
-  m_current_message = message;
-  if (m_verbosity == Verbosity::verbose) line(m_style.dim(fmt::format("  {} {} ...", core::to_string(phase), id)));
+void TerminalReporter::warning(const std::string& text) {
+  line(m_style.yellow("warning: ") + text);
 }
 
-void TerminalReporter::revision_finished(const std::string& id, core::Phase phase, milliseconds took) {
+void TerminalReporter::revision_started(const std::string& id, const std::string& message,
+                                        core::Phase phase) {
+  m_current_id = id;
+  m_current_message = message;
+  if (m_verbosity == Verbosity::verbose)
+    line(m_style.dim(fmt::format("  {} {} ...", core::to_string(phase), id)));
+}
+
+void TerminalReporter::revision_finished(const std::string& id, core::Phase phase,
+                                         milliseconds took) {
   if (m_verbosity == Verbosity::quiet) return;
-  const char* verb = phase == core::Phase::expand ? "applied"
+  const char* verb = phase == core::Phase::expand     ? "applied"
                      : phase == core::Phase::contract ? "contracted"
                                                       : "reverted";
   line(fmt::format("  {} {}  {:<40} {}", m_style.green(verb), m_style.bold(id), m_current_message,
                    m_style.dim(core::format_duration(took))));
 }
 
-void TerminalReporter::lock_waiting(const std::optional<engine::LockHolder>& holder, milliseconds waited) {
+void TerminalReporter::lock_waiting(const std::optional<engine::LockHolder>& holder,
+                                    milliseconds waited) {
   if (m_verbosity == Verbosity::quiet) return;
-  std::string who = holder ? engine::describe_session(holder->session) : std::string("(holder just left)");
+  std::string who =
+      holder ? engine::describe_session(holder->session) : std::string("(holder just left)");
   if (holder && holder->has_row)
-    who += fmt::format("; `migrate {}` on {} since {}{}", holder->command, holder->host, holder->started_at,
-                       holder->ci_job.empty() ? "" : ", CI job " + holder->ci_job);
-  line(fmt::format("waiting for the migration lock ({} so far), held by {}", core::format_duration(waited), who));
+    who +=
+        fmt::format("; `migrate {}` on {} since {}{}", holder->command, holder->host,
+                    holder->started_at, holder->ci_job.empty() ? "" : ", CI job " + holder->ci_job);
+  line(fmt::format("waiting for the migration lock ({} so far), held by {}",
+                   core::format_duration(waited), who));
 }
 
-void TerminalReporter::lock_retry(const core::Step& step, int attempt, const std::vector<engine::Session>& blockers,
+void TerminalReporter::lock_retry(const core::Step& step, int attempt,
+                                  const std::vector<engine::Session>& blockers,
                                   milliseconds backoff) {
-  std::string text = fmt::format("{}: lock not granted within lock_timeout (attempt {}), retrying in {}",
-                                 step.origin(), attempt, core::format_duration(backoff));
-  if (blockers.empty()) text += "\n    (the blocking session could not be identified before lock_timeout ended the attempt)";
-  for (const auto& session : blockers) text += "\n    blocked by " + engine::describe_session(session);
+  std::string text =
+      fmt::format("{}: lock not granted within lock_timeout (attempt {}), retrying in {}",
+                  step.origin(), attempt, core::format_duration(backoff));
+  if (blockers.empty())
+    text +=
+        "\n    (the blocking session could not be identified before lock_timeout ended the "
+        "attempt)";
+  for (const auto& session : blockers)
+    text += "\n    blocked by " + engine::describe_session(session);
   line(m_style.yellow("retry: ") + text);
 }
 
@@ -77,27 +91,32 @@ void TerminalReporter::backfill_progress(const std::string& table, long long don
   double seconds = std::max(0.001, static_cast<double>(elapsed.count()) / 1000.0);
   double rate = static_cast<double>(done) / seconds;
   std::string eta = rate > 0 && total > done
-                        ? core::format_duration(milliseconds(static_cast<long long>(static_cast<double>(total - done) / rate * 1000)))
+                        ? core::format_duration(milliseconds(static_cast<long long>(
+                              static_cast<double>(total - done) / rate * 1000)))
                         : "0ms";
   if (finished) {
-    line(fmt::format("  backfilled {} rows of {} in {} ({:.0f} rows/s)", done, table, core::format_duration(elapsed), rate));
+    line(fmt::format("  backfilled {} rows of {} in {} ({:.0f} rows/s)", done, table,
+                     core::format_duration(elapsed), rate));
     return;
   }
   if (m_style.terminal) {
     if (now - m_last_draw < milliseconds(100)) return;
     m_last_draw = now;
     int width = 30;
-    int filled = total > 0 ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width) : 0;
+    int filled =
+        total > 0 ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width)
+                  : 0;
     filled = std::min(filled, width);
     fmt::print(m_stream, "\r\033[K  backfill {} [{}{}] {}/{} rows  {:.0f} rows/s  ETA {}", table,
-               std::string(static_cast<size_t>(filled), '#'), std::string(static_cast<size_t>(width - filled), '.'),
-               done, total, rate, eta);
+               std::string(static_cast<size_t>(filled), '#'),
+               std::string(static_cast<size_t>(width - filled), '.'), done, total, rate, eta);
     std::fflush(m_stream);
     m_bar_shown = true;
   } else {
     if (now - m_last_draw < std::chrono::seconds(5)) return;
     m_last_draw = now;
-    line(fmt::format("  backfill {}: {}/{} rows, {:.0f} rows/s, ETA {}", table, done, total, rate, eta));
+    line(fmt::format("  backfill {}: {}/{} rows, {:.0f} rows/s, ETA {}", table, done, total, rate,
+                     eta));
   }
 }
 

@@ -13,7 +13,6 @@ namespace migrate::report {
 
 enum class Verbosity { quiet, normal, verbose };
 
-
 class TerminalReporter : public engine::Reporter {
  public:
   TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity);
@@ -21,9 +20,12 @@ class TerminalReporter : public engine::Reporter {
 
   void info(const std::string& text) override;
   void warning(const std::string& text) override;
-  void revision_started(const std::string& id, const std::string& message, core::Phase phase) override;
-  void revision_finished(const std::string& id, core::Phase phase, std::chrono::milliseconds took) override;
-  void lock_waiting(const std::optional<engine::LockHolder>& holder, std::chrono::milliseconds waited) override;
+  void revision_started(const std::string& id, const std::string& message,
+                        core::Phase phase) override;
+  void revision_finished(const std::string& id, core::Phase phase,
+                         std::chrono::milliseconds took) override;
+  void lock_waiting(const std::optional<engine::LockHolder>& holder,
+                    std::chrono::milliseconds waited) override;
   void lock_retry(const core::Step& step, int attempt, const std::vector<engine::Session>& blockers,
                   std::chrono::milliseconds backoff) override;
   void blocker_terminated(const engine::Session& session) override;

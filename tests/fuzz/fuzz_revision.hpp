@@ -17,7 +17,8 @@ inline void check_revision(const std::string& path, const std::string& content) 
   std::vector<FileProblem> problems;
   auto revision = core::parse_revision({path, content}, problems);
   if (!revision) return;
-  for (core::Phase phase : {core::Phase::expand, core::Phase::contract, core::Phase::rollback, core::Phase::down}) {
+  for (core::Phase phase :
+       {core::Phase::expand, core::Phase::contract, core::Phase::rollback, core::Phase::down}) {
     try {
       core::steps_for(*revision, phase);
     } catch (const std::runtime_error&) {

@@ -277,7 +277,8 @@ TEST_CASE("canary: a v2 writer starting the moment the new columns appear is nev
     std::atomic<bool> stop{false};
     Writer v2;
     std::thread v2_thread(write_v2, db.url(), k_rows, std::cref(stop), std::ref(v2));
-    CommandResult upgrade = run_migrate(db, dir, "upgrade --allow-existing-schema --batch-size 500");
+    CommandResult upgrade =
+        run_migrate(db, dir, "upgrade --allow-existing-schema --batch-size 500");
     stop = true;
     v2_thread.join();
     INFO("run " << run << ", upgrade stderr:\n" << upgrade.err);

@@ -14,9 +14,10 @@ class PgFixture : public migrate::testing::ContractFixture {
     return std::make_unique<migrate::pg::PgDatabase>(m_db.url(), "migrate contract test", m_state);
   }
   void create_table(const std::string& name, long long rows) override {
-    m_db.exec(fmt::format("CREATE TABLE public.{0} (id bigint PRIMARY KEY, v text); "
-                          "INSERT INTO public.{0} (id) SELECT generate_series(1, {1})",
-                          name, rows));
+    m_db.exec(
+        fmt::format("CREATE TABLE public.{0} (id bigint PRIMARY KEY, v text); "
+                    "INSERT INTO public.{0} (id) SELECT generate_series(1, {1})",
+                    name, rows));
   }
   std::string failing_statement() override { return "SELECT 1/0"; }
 

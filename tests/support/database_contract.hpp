@@ -8,7 +8,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -44,7 +43,8 @@ inline core::Revision revision(const std::string& id, std::vector<std::string> p
   return r;
 }
 
-inline const core::AppliedRevision* find(const std::vector<core::AppliedRevision>& applied, const std::string& id) {
+inline const core::AppliedRevision* find(const std::vector<core::AppliedRevision>& applied,
+                                         const std::string& id) {
   for (const auto& r : applied)
     if (r.id == id) return &r;
   return nullptr;
@@ -121,7 +121,8 @@ inline void failed_transaction_changes_nothing(ContractFixture& f) {
   db->create_state();
   core::Revision a = revision("a");
   try {
-    db->run({{"SELECT 1", engine::state::Record{&a, core::AppliedPhase::complete, {}, "", 0}, f.failing_statement()},
+    db->run({{"SELECT 1", engine::state::Record{&a, core::AppliedPhase::complete, {}, "", 0},
+              f.failing_statement()},
              true});
     FAIL("the batch should fail");
   } catch (const engine::DatabaseError& error) {
@@ -139,7 +140,8 @@ inline void statement_by_statement(ContractFixture& f) {
   db->create_state();
   core::Revision a = revision("a");
   try {
-    db->run({{engine::state::Record{&a, core::AppliedPhase::complete, {}, "", 0}, f.failing_statement(), "SELECT 1"},
+    db->run({{engine::state::Record{&a, core::AppliedPhase::complete, {}, "", 0},
+              f.failing_statement(), "SELECT 1"},
              false});
     FAIL("the batch should fail");
   } catch (const engine::DatabaseError& error) {
@@ -153,8 +155,9 @@ inline void statement_by_statement(ContractFixture& f) {
 inline void state_changes_need_the_state(ContractFixture& f) {
   auto db = f.session();
   core::Revision a = revision("a");
-  CHECK_THROWS_AS(db->run({{engine::state::Record{&a, core::AppliedPhase::complete, {}, "", 0}}, true}),
-                  engine::DatabaseError);
+  CHECK_THROWS_AS(
+      db->run({{engine::state::Record{&a, core::AppliedPhase::complete, {}, "", 0}}, true}),
+      engine::DatabaseError);
   CHECK_FALSE(db->state_layout().exists);
 }
 
@@ -268,19 +271,29 @@ inline void empty_table_backfill(ContractFixture& f) {
 #define MIGRATE_CONTRACT_CASE(Fixture, label, clause, text) \
   TEST_CASE_METHOD(Fixture, label ": " text) { migrate::testing::contract::clause(*this); }
 
-#define DATABASE_CONTRACT(Fixture, label)                                                                  \
-  MIGRATE_CONTRACT_CASE(Fixture, label, fresh, "a new database has no state, nothing applied, the lock free") \
-  MIGRATE_CONTRACT_CASE(Fixture, label, create_state, "create_state makes the current layout, idempotently")  \
-  MIGRATE_CONTRACT_CASE(Fixture, label, record_and_read, "recorded revisions read back with their provenance") \
-  MIGRATE_CONTRACT_CASE(Fixture, label, progress_phase_forget, "in-progress marks, phases and forgetting")     \
-  MIGRATE_CONTRACT_CASE(Fixture, label, failed_transaction_changes_nothing,                                   \
-                        "a failing transactional batch changes nothing and names its statement")              \
-  MIGRATE_CONTRACT_CASE(Fixture, label, statement_by_statement,                                               \
-                        "a non-transactional batch keeps what ran before the failing statement")              \
-  MIGRATE_CONTRACT_CASE(Fixture, label, state_changes_need_the_state, "state changes fail before create_state") \
-  MIGRATE_CONTRACT_CASE(Fixture, label, one_lock_holder, "one session at a time holds the migration lock")    \
-  MIGRATE_CONTRACT_CASE(Fixture, label, lock_released_with_the_session, "ending a session releases its lock") \
-  MIGRATE_CONTRACT_CASE(Fixture, label, holder_row, "the holder row names host, command and CI job")          \
-  MIGRATE_CONTRACT_CASE(Fixture, label, catalog, "tables, primary keys and indexes by name")                  \
-  MIGRATE_CONTRACT_CASE(Fixture, label, backfill_in_batches, "a backfill walks its range in resumable batches") \
-  MIGRATE_CONTRACT_CASE(Fixture, label, empty_table_backfill, "an empty table has nothing to backfill")
+#define DATABASE_CONTRACT(Fixture, label)                                                        \
+  MIGRATE_CONTRACT_CASE(Fixture, label, fresh,                                                   \
+                        "a new database has no state, nothing applied, the lock free")           \
+  MIGRATE_CONTRACT_CASE(Fixture, label, create_state,                                            \
+                        "create_state makes the current layout, idempotently")                   \
+  MIGRATE_CONTRACT_CASE(Fixture, label, record_and_read,                                         \
+                        "recorded revisions read back with their provenance")                    \
+  MIGRATE_CONTRACT_CASE(Fixture, label, progress_phase_forget,                                   \
+                        "in-progress marks, phases and forgetting")                              \
+  MIGRATE_CONTRACT_CASE(Fixture, label, failed_transaction_changes_nothing,                      \
+                        "a failing transactional batch changes nothing and names its statement") \
+  MIGRATE_CONTRACT_CASE(Fixture, label, statement_by_statement,                                  \
+                        "a non-transactional batch keeps what ran before the failing statement") \
+  MIGRATE_CONTRACT_CASE(Fixture, label, state_changes_need_the_state,                            \
+                        "state changes fail before create_state")                                \
+  MIGRATE_CONTRACT_CASE(Fixture, label, one_lock_holder,                                         \
+                        "one session at a time holds the migration lock")                        \
+  MIGRATE_CONTRACT_CASE(Fixture, label, lock_released_with_the_session,                          \
+                        "ending a session releases its lock")                                    \
+  MIGRATE_CONTRACT_CASE(Fixture, label, holder_row,                                              \
+                        "the holder row names host, command and CI job")                         \
+  MIGRATE_CONTRACT_CASE(Fixture, label, catalog, "tables, primary keys and indexes by name")     \
+  MIGRATE_CONTRACT_CASE(Fixture, label, backfill_in_batches,                                     \
+                        "a backfill walks its range in resumable batches")                       \
+  MIGRATE_CONTRACT_CASE(Fixture, label, empty_table_backfill,                                    \
+                        "an empty table has nothing to backfill")

@@ -35,20 +35,25 @@ class RecordingReporter : public engine::Reporter {
   void revision_started(const std::string& id, const std::string&, core::Phase phase) override {
     started.push_back(id + ":" + core::to_string(phase));
   }
-  void revision_finished(const std::string& id, core::Phase phase, std::chrono::milliseconds) override {
+  void revision_finished(const std::string& id, core::Phase phase,
+                         std::chrono::milliseconds) override {
     finished.push_back(id + ":" + core::to_string(phase));
   }
-  void lock_waiting(const std::optional<engine::LockHolder>& holder, std::chrono::milliseconds) override {
+  void lock_waiting(const std::optional<engine::LockHolder>& holder,
+                    std::chrono::milliseconds) override {
     waits.push_back(holder ? holder->session.pid : 0);
   }
   void lock_retry(const core::Step& step, int attempt, const std::vector<engine::Session>&,
                   std::chrono::milliseconds backoff) override {
     retries.push_back({step.origin(), attempt, backoff});
   }
-  void blocker_terminated(const engine::Session& session) override { terminated.push_back(session.pid); }
-  void backfill_progress(const std::string& table, long long done, long long total, std::chrono::milliseconds,
-                         bool finished_now) override {
-    backfill.push_back(table + " " + std::to_string(done) + "/" + std::to_string(total) + (finished_now ? " done" : ""));
+  void blocker_terminated(const engine::Session& session) override {
+    terminated.push_back(session.pid);
+  }
+  void backfill_progress(const std::string& table, long long done, long long total,
+                         std::chrono::milliseconds, bool finished_now) override {
+    backfill.push_back(table + " " + std::to_string(done) + "/" + std::to_string(total) +
+                       (finished_now ? " done" : ""));
   }
 
   struct Retry {

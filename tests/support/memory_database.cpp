@@ -1,8 +1,8 @@
 #include "support/memory_database.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/revisions/checksum.hpp"
 #include "engine/state_layout.hpp"
@@ -37,7 +37,9 @@ std::string MemoryDatabase::read_content(const std::string& id) {
   return revision ? revision->content : std::string();
 }
 
-void MemoryDatabase::create_state() { m_server.state.layout = {true, engine::k_state_layout_version}; }
+void MemoryDatabase::create_state() {
+  m_server.state.layout = {true, engine::k_state_layout_version};
+}
 
 bool MemoryDatabase::try_lock() {
   if (m_server.lock_pid != 0 && m_server.lock_pid != m_pid) return false;
@@ -91,7 +93,9 @@ std::vector<std::string> MemoryDatabase::primary_key(const engine::TableName& ta
   return found == m_server.tables.end() ? std::vector<std::string>{} : found->second.key;
 }
 
-bool MemoryDatabase::index_is_invalid(const std::string& index) { return m_server.invalid_indexes.count(index) > 0; }
+bool MemoryDatabase::index_is_invalid(const std::string& index) {
+  return m_server.invalid_indexes.count(index) > 0;
+}
 
 std::vector<engine::InvalidIndex> MemoryDatabase::invalid_indexes() {
   std::vector<engine::InvalidIndex> indexes;
@@ -113,7 +117,8 @@ void MemoryDatabase::check_failure(const std::string& text, int index) {
       continue;
     }
     if (failure.times > 0) --failure.times;
-    throw DatabaseError(fmt::format("ERROR:  {} (SQLSTATE {})", text, failure.sqlstate), failure.sqlstate, index);
+    throw DatabaseError(fmt::format("ERROR:  {} (SQLSTATE {})", text, failure.sqlstate),
+                        failure.sqlstate, index);
   }
 }
 
@@ -185,7 +190,8 @@ void MemoryDatabase::apply(const engine::Statement& statement, MemoryServer::Sta
       }
     }
     void operator()(const state::Forget& c) {
-      s.revisions.erase(std::remove_if(s.revisions.begin(), s.revisions.end(), [&](auto& r) { return r.id == c.id; }),
+      s.revisions.erase(std::remove_if(s.revisions.begin(), s.revisions.end(),
+                                       [&](auto& r) { return r.id == c.id; }),
                         s.revisions.end());
     }
     void operator()(const state::UpdateChecksum& c) {
@@ -223,7 +229,8 @@ void MemoryDatabase::run(const engine::Batch& batch) {
   m_server.executed.insert(m_server.executed.end(), executed.begin(), executed.end());
 }
 
-std::optional<engine::BackfillProgress> MemoryDatabase::backfill_progress(const std::string& revision, int step) {
+std::optional<engine::BackfillProgress> MemoryDatabase::backfill_progress(
+    const std::string& revision, int step) {
   auto found = m_server.state.backfills.find({revision, step});
   if (found == m_server.state.backfills.end()) return std::nullopt;
   return found->second;
@@ -231,7 +238,9 @@ std::optional<engine::BackfillProgress> MemoryDatabase::backfill_progress(const 
 
 namespace {
 
-long long key_of(const std::vector<std::string>& key) { return key.empty() ? 0 : std::stoll(key.front()); }
+long long key_of(const std::vector<std::string>& key) {
+  return key.empty() ? 0 : std::stoll(key.front());
+}
 
 }  // namespace
 
@@ -250,8 +259,10 @@ engine::BackfillBatchResult MemoryDatabase::run_backfill_batch(const engine::Bac
   engine::BackfillBatchResult result{picked, {}};
   if (picked == 0) return result;
   result.last_key = {std::to_string(from + picked)};
-  m_server.state.backfills[{batch.revision, batch.step}] = {result.last_key, batch.rows_done + picked, false};
-  m_server.executed.push_back(fmt::format("backfill {} {}..{}", batch.target.table.display(), from + 1, from + picked));
+  m_server.state.backfills[{batch.revision, batch.step}] = {result.last_key,
+                                                            batch.rows_done + picked, false};
+  m_server.executed.push_back(
+      fmt::format("backfill {} {}..{}", batch.target.table.display(), from + 1, from + picked));
   return result;
 }
 

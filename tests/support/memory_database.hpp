@@ -85,7 +85,8 @@ class MemoryDatabase : public engine::Database {
   std::optional<ToolStateTable> tool_state(core::ImportTool) override { return std::nullopt; }
 
   void run(const engine::Batch& batch) override;
-  std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision, int step) override;
+  std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision,
+                                                            int step) override;
   engine::BackfillRange backfill_range(const engine::BackfillTarget& target,
                                        const std::vector<std::string>& after) override;
   engine::BackfillBatchResult run_backfill_batch(const engine::BackfillBatch& batch) override;
@@ -96,8 +97,8 @@ class MemoryDatabase : public engine::Database {
 
  private:
   // Applies one statement to `state`; throws DatabaseError(index) when a failure rule matches.
-  void apply(const engine::Statement& statement, MemoryServer::State& state, std::vector<std::string>& executed,
-             int index);
+  void apply(const engine::Statement& statement, MemoryServer::State& state,
+             std::vector<std::string>& executed, int index);
   void check_failure(const std::string& text, int index);
 
   MemoryServer& m_server;

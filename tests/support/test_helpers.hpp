@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/revisions/applied_revision.hpp"
 #include "core/revisions/checksum.hpp"
-#include "core/error.hpp"
 #include "core/revisions/plan.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "core/revisions/revision_parser.hpp"

@@ -62,8 +62,8 @@ class Linter {
     const auto& rules = statement_rules();
     for (const Step& step : steps) {
       if (step.kind != Step::Kind::statement) continue;
-      StatementCheck check(step, phase, sql_file() || m_raw_sql_lines.count(step.line) > 0, sql_file(), memory,
-                           m_findings, m_revision.path);
+      StatementCheck check(step, phase, sql_file() || m_raw_sql_lines.count(step.line) > 0,
+                           sql_file(), memory, m_findings, m_revision.path);
       ParsedSql parsed = parse_sql(step.sql);
       if (!parsed.error.empty()) {
         report(Severity::error, "syntax", line_at(step.sql, parsed.error_offset, step.line),
@@ -116,7 +116,7 @@ class Linter {
         {severity, rule, m_revision.path, line, std::move(message), std::move(hint)});
   }
   const Revision& m_revision;
-  std::set<int> m_raw_sql_lines;               // YAML: lines of `sql` operations
+  std::set<int> m_raw_sql_lines;  // YAML: lines of `sql` operations
   std::vector<LintFinding> m_findings;
 };
 
@@ -146,7 +146,8 @@ std::vector<LintFinding> lint_upgrade(const Revision& revision) {
 }
 
 static std::string lint_error_message(const std::vector<LintFinding>& findings) {
-  std::string text = fmt::format("lint found {} error{}:", findings.size(), findings.size() == 1 ? "" : "s");
+  std::string text =
+      fmt::format("lint found {} error{}:", findings.size(), findings.size() == 1 ? "" : "s");
   for (const auto& finding : findings) text += "\n" + format_finding(finding);
   return text;
 }

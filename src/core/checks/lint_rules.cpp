@@ -33,14 +33,22 @@ const std::vector<LintRule>& lint_rules() {
 
 static Severity severity_of(const char* rule) {
   const auto& rules = lint_rules();
-  auto found = std::find_if(rules.begin(), rules.end(), [&](const LintRule& r) { return std::string(r.id) == rule; });
-  if (found == rules.end()) throw std::logic_error(std::string("lint rule not in lint_rules(): ") + rule);
+  auto found = std::find_if(rules.begin(), rules.end(),
+                            [&](const LintRule& r) { return std::string(r.id) == rule; });
+  if (found == rules.end())
+    throw std::logic_error(std::string("lint rule not in lint_rules(): ") + rule);
   return found->severity;
 }
 
-StatementCheck::StatementCheck(const Step& step, Phase phase, bool all_rules, bool sql_file, LintMemory& memory,
-                               std::vector<LintFinding>& findings, const std::string& path)
-    : step(step), phase(phase), all_rules(all_rules), sql_file(sql_file), memory(memory), m_findings(findings),
+StatementCheck::StatementCheck(const Step& step, Phase phase, bool all_rules, bool sql_file,
+                               LintMemory& memory, std::vector<LintFinding>& findings,
+                               const std::string& path)
+    : step(step),
+      phase(phase),
+      all_rules(all_rules),
+      sql_file(sql_file),
+      memory(memory),
+      m_findings(findings),
       m_path(path) {}
 
 std::string StatementCheck::contract_place() const {
@@ -48,17 +56,19 @@ std::string StatementCheck::contract_place() const {
 }
 
 void StatementCheck::report(const char* rule, std::string message, std::string hint) {
-  m_findings.push_back({severity_of(rule), rule, m_path, step.line, std::move(message), std::move(hint)});
+  m_findings.push_back(
+      {severity_of(rule), rule, m_path, step.line, std::move(message), std::move(hint)});
 }
 
 void StatementCheck::no_transaction(const std::string& what) {
   if (!step.transactional) return;
-  report("concurrently-in-transaction",
-         fmt::format("{} cannot run inside a transaction block, and this revision runs in one", what),
-         sql_file ? "add `-- migrate:transaction off` to the header: the file then runs statement "
-                    "by statement, outside a transaction"
-                  : "set `transaction: false` in the file: its statements then run one by one, "
-                    "outside a transaction");
+  report(
+      "concurrently-in-transaction",
+      fmt::format("{} cannot run inside a transaction block, and this revision runs in one", what),
+      sql_file ? "add `-- migrate:transaction off` to the header: the file then runs statement "
+                 "by statement, outside a transaction"
+               : "set `transaction: false` in the file: its statements then run one by one, "
+                 "outside a transaction");
 }
 
 namespace {
@@ -115,8 +125,7 @@ void create_index(const Node& statement, StatementCheck& check) {
   if (!check.all_rules || !check.in_use(table)) return;
   check.warn(
       "index-not-concurrent",
-      fmt::format("CREATE INDEX on {} blocks writes to the table until the index is built",
-                  table),
+      fmt::format("CREATE INDEX on {} blocks writes to the table until the index is built", table),
       "use CREATE INDEX CONCURRENTLY, in a revision with `-- migrate:transaction off` (YAML: the "
       "create_index operation)");
 }
@@ -134,10 +143,9 @@ void drop(const Node& statement, StatementCheck& check) {
         fmt::format("dropping table {} in up breaks application instances that still use it (the "
                     "old version during a canary)",
                     table),
-        fmt::format(
-            "move it to {}, which runs once no old instance is left (YAML: the drop_table "
-            "operation)",
-            check.contract_place()));
+        fmt::format("move it to {}, which runs once no old instance is left (YAML: the drop_table "
+                    "operation)",
+                    check.contract_place()));
   }
 }
 
@@ -148,64 +156,67 @@ void rename(const Node& statement, StatementCheck& check) {
   if (!check.in_use(table)) return;
   std::string new_name = text(statement, "newname");
   if (type == "OBJECT_COLUMN") {
-    check.warn("rename",
-         fmt::format(
-             "renaming column {}.{} to {} in up breaks application instances that still use "
-             "the old name (the old version during a canary)",
-             table, text(statement, "subname"), new_name),
-         "use the YAML rename_column operation: it keeps both names working until the contract "
-         "phase");
+    check.warn(
+        "rename",
+        fmt::format("renaming column {}.{} to {} in up breaks application instances that still use "
+                    "the old name (the old version during a canary)",
+                    table, text(statement, "subname"), new_name),
+        "use the YAML rename_column operation: it keeps both names working until the contract "
+        "phase");
   } else if (type == "OBJECT_TABLE") {
-    check.warn("rename",
-         fmt::format("renaming table {} to {} in up breaks application instances that still use "
-                     "the old name (the old version during a canary)",
-                     table, new_name),
-         fmt::format("keep the old name working: create a view named after the old table in up, "
-                     "and drop it in {}",
-                     check.contract_place()));
+    check.warn(
+        "rename",
+        fmt::format("renaming table {} to {} in up breaks application instances that still use "
+                    "the old name (the old version during a canary)",
+                    table, new_name),
+        fmt::format("keep the old name working: create a view named after the old table in up, "
+                    "and drop it in {}",
+                    check.contract_place()));
   }
 }
 
 void add_column(const std::string& table, const Node& column_def, StatementCheck& check) {
   std::string reason = rewrite_reason(column_def);
   if (reason.empty()) return;
-  check.warn("add-column-volatile-default",
-       fmt::format(
-           "adding column {}.{} {} rewrites the whole table under an ACCESS EXCLUSIVE lock",
-           table, text(column_def, "colname"), reason),
-       "add the column without that default, set the default in a separate statement (it then "
-       "applies to new rows only), and backfill existing rows in batches (YAML: the add_column "
-       "operation does this)");
+  check.warn(
+      "add-column-volatile-default",
+      fmt::format("adding column {}.{} {} rewrites the whole table under an ACCESS EXCLUSIVE lock",
+                  table, text(column_def, "colname"), reason),
+      "add the column without that default, set the default in a separate statement (it then "
+      "applies to new rows only), and backfill existing rows in batches (YAML: the add_column "
+      "operation does this)");
 }
 
 void drop_column(const std::string& table, const std::string& column, StatementCheck& check) {
-  check.warn("drop-in-up",
-       fmt::format("dropping column {}.{} in up breaks application instances that still use it "
-                   "(the old version during a canary)",
-                   table, column),
-       fmt::format("move it to {}, which runs once no old instance is left (YAML: the "
-                   "drop_column operation)",
-                   check.contract_place()));
+  check.warn(
+      "drop-in-up",
+      fmt::format("dropping column {}.{} in up breaks application instances that still use it "
+                  "(the old version during a canary)",
+                  table, column),
+      fmt::format("move it to {}, which runs once no old instance is left (YAML: the "
+                  "drop_column operation)",
+                  check.contract_place()));
 }
 
 void change_type(const std::string& table, const std::string& column, StatementCheck& check) {
   check.warn("column-type-change",
-       fmt::format("changing the type of {}.{} rewrites the table and its indexes under an "
-                   "ACCESS EXCLUSIVE lock (unless the change is binary-compatible, such as "
-                   "varchar(n) to text)",
-                   table, column),
-       "add a new column, keep it in sync and backfill it, then switch the application over "
-       "(YAML: the alter_column operation does this)");
+             fmt::format("changing the type of {}.{} rewrites the table and its indexes under an "
+                         "ACCESS EXCLUSIVE lock (unless the change is binary-compatible, such as "
+                         "varchar(n) to text)",
+                         table, column),
+             "add a new column, keep it in sync and backfill it, then switch the application over "
+             "(YAML: the alter_column operation does this)");
 }
 
 void set_not_null(const std::string& table, const std::string& column, StatementCheck& check) {
-  check.warn("not-null-without-check",
-       fmt::format("SET NOT NULL on {}.{} scans the whole table under an ACCESS EXCLUSIVE lock",
-                   table, column),
-       fmt::format("first `ADD CONSTRAINT <name> CHECK ({} IS NOT NULL) NOT VALID`, then "
-                   "`VALIDATE CONSTRAINT <name>` in a separate transaction: SET NOT NULL then "
-                   "skips the scan (PostgreSQL 12+)",
-                   column));
+  check.warn(
+      "not-null-without-check",
+      fmt::format("SET NOT NULL on {}.{} scans the whole table under an ACCESS EXCLUSIVE lock",
+                  table, column),
+      fmt::format("first `ADD CONSTRAINT <name> CHECK ({} IS NOT NULL) NOT VALID`, then "
+                  "`VALIDATE CONSTRAINT <name>` in a separate transaction: SET NOT NULL then "
+                  "skips the scan (PostgreSQL 12+)",
+                  column));
 }
 
 void add_constraint(const std::string& table, const Node& constraint, StatementCheck& check) {
@@ -224,24 +235,25 @@ void add_constraint(const std::string& table, const Node& constraint, StatementC
   if (!check.all_rules || !check.in_use(table)) return;
   std::string named = name.empty() ? std::string() : " " + name;
   if ((kind == "CONSTR_FOREIGN" || kind == "CONSTR_CHECK") && !not_valid) {
-    check.warn("add-constraint-not-valid",
-         fmt::format("adding {} constraint{} on {} checks every row while holding a lock that "
-                     "blocks writes",
-                     kind == "CONSTR_FOREIGN" ? "FOREIGN KEY" : "CHECK", named, table),
-         fmt::format(
-             "add it NOT VALID, then `ALTER TABLE {} VALIDATE CONSTRAINT {}` in a separate "
-             "transaction ({}, a later revision, or `transaction off`)",
-             table, name.empty() ? "<name>" : name, check.contract_place()));
+    check.warn(
+        "add-constraint-not-valid",
+        fmt::format("adding {} constraint{} on {} checks every row while holding a lock that "
+                    "blocks writes",
+                    kind == "CONSTR_FOREIGN" ? "FOREIGN KEY" : "CHECK", named, table),
+        fmt::format("add it NOT VALID, then `ALTER TABLE {} VALIDATE CONSTRAINT {}` in a separate "
+                    "transaction ({}, a later revision, or `transaction off`)",
+                    table, name.empty() ? "<name>" : name, check.contract_place()));
   } else if ((kind == "CONSTR_UNIQUE" || kind == "CONSTR_PRIMARY") &&
              text(constraint, "indexname").empty()) {
     std::string what = kind == "CONSTR_UNIQUE" ? "UNIQUE" : "PRIMARY KEY";
-    check.warn("index-not-concurrent",
-         fmt::format("adding {} constraint{} on {} builds its index while holding an ACCESS "
-                     "EXCLUSIVE lock",
-                     what, named, table),
-         fmt::format("first CREATE UNIQUE INDEX CONCURRENTLY (with `transaction off`), then `ADD "
-                     "CONSTRAINT <name> {} USING INDEX <index>`",
-                     what));
+    check.warn(
+        "index-not-concurrent",
+        fmt::format("adding {} constraint{} on {} builds its index while holding an ACCESS "
+                    "EXCLUSIVE lock",
+                    what, named, table),
+        fmt::format("first CREATE UNIQUE INDEX CONCURRENTLY (with `transaction off`), then `ADD "
+                    "CONSTRAINT <name> {} USING INDEX <index>`",
+                    what));
   }
 }
 
@@ -254,14 +266,14 @@ void validate_constraint(const std::string& table, const std::string& name, Stat
   if (!check.all_rules || !check.step.transactional ||
       !check.memory.added_not_valid_in_transaction.count({table, name}))
     return;
-  check.warn("add-constraint-not-valid",
-       fmt::format(
-           "validating {} in the transaction that added it keeps that lock on {} during the "
-           "whole scan",
-           name, table),
-       fmt::format(
-           "validate it in a separate transaction ({}, a later revision, or `transaction off`)",
-           check.contract_place()));
+  check.warn(
+      "add-constraint-not-valid",
+      fmt::format("validating {} in the transaction that added it keeps that lock on {} during the "
+                  "whole scan",
+                  name, table),
+      fmt::format(
+          "validate it in a separate transaction ({}, a later revision, or `transaction off`)",
+          check.contract_place()));
 }
 
 void alter_table(const Node& statement, StatementCheck& check) {
@@ -279,7 +291,8 @@ void alter_table(const Node& statement, StatementCheck& check) {
       validate_constraint(table, text(command, "name"), check);
     if (!check.all_rules || !check.in_use(table)) continue;
     std::string column = text(command, "name");
-    if (subtype == "AT_AddColumn") add_column(table, field(field(command, "def"), "ColumnDef"), check);
+    if (subtype == "AT_AddColumn")
+      add_column(table, field(field(command, "def"), "ColumnDef"), check);
     if (subtype == "AT_DropColumn" && check.in_up()) drop_column(table, column, check);
     if (subtype == "AT_AlterColumnType") change_type(table, column, check);
     if (subtype == "AT_SetNotNull" && !check.memory.proven_not_null.count({table, column}))
@@ -297,17 +310,24 @@ void created_table_as(const Node& statement, StatementCheck& check) {
 
 void reindex(const Node& statement, StatementCheck& check) {
   for (const Node& option : field(statement, "params"))
-    if (text(field(option, "DefElem"), "defname") == "concurrently") check.no_transaction("REINDEX CONCURRENTLY");
+    if (text(field(option, "DefElem"), "defname") == "concurrently")
+      check.no_transaction("REINDEX CONCURRENTLY");
 }
 
 void vacuum(const Node& statement, StatementCheck& check) {
   if (flag(statement, "is_vacuumcmd")) check.no_transaction("VACUUM");
 }
 
-void create_database(const Node&, StatementCheck& check) { check.no_transaction("CREATE DATABASE"); }
+void create_database(const Node&, StatementCheck& check) {
+  check.no_transaction("CREATE DATABASE");
+}
 void drop_database(const Node&, StatementCheck& check) { check.no_transaction("DROP DATABASE"); }
-void create_tablespace(const Node&, StatementCheck& check) { check.no_transaction("CREATE TABLESPACE"); }
-void drop_tablespace(const Node&, StatementCheck& check) { check.no_transaction("DROP TABLESPACE"); }
+void create_tablespace(const Node&, StatementCheck& check) {
+  check.no_transaction("CREATE TABLESPACE");
+}
+void drop_tablespace(const Node&, StatementCheck& check) {
+  check.no_transaction("DROP TABLESPACE");
+}
 void alter_system(const Node&, StatementCheck& check) { check.no_transaction("ALTER SYSTEM"); }
 
 }  // namespace

@@ -66,7 +66,9 @@ class StatementCheck {
   std::string contract_place() const;
   // A finding of `rule` (an id of lint_rules(), with its severity) at the step's line.
   void report(const char* rule, std::string message, std::string hint);
-  void warn(const char* rule, std::string message, std::string hint) { report(rule, std::move(message), std::move(hint)); }
+  void warn(const char* rule, std::string message, std::string hint) {
+    report(rule, std::move(message), std::move(hint));
+  }
   // An error when the step runs inside a transaction: `what` cannot.
   void no_transaction(const std::string& what);
 

@@ -10,7 +10,8 @@ namespace migrate::core {
 namespace {
 
 // "line N: message" (from sql_text) as a problem at line N of `path`.
-FileProblem located(const std::string& path, int fallback_line, std::string message, const char* what) {
+FileProblem located(const std::string& path, int fallback_line, std::string message,
+                    const char* what) {
   int line = fallback_line;
   size_t colon = message.find(": ");
   if (message.rfind("line ", 0) == 0 && colon != std::string::npos) {
@@ -30,17 +31,20 @@ std::vector<FileProblem> check_plan_sql(const RevisionGraph& graph, const Plan& 
     try {
       steps = steps_for(revision, planned.phase);
     } catch (const SplitError& error) {
-      problems.push_back({revision.path, error.line(), fmt::format("cannot split SQL: {}", error.message())});
+      problems.push_back(
+          {revision.path, error.line(), fmt::format("cannot split SQL: {}", error.message())});
       continue;
     } catch (const std::exception& error) {
-      problems.push_back(located(revision.path, revision.id_line, error.what(), "cannot split SQL"));
+      problems.push_back(
+          located(revision.path, revision.id_line, error.what(), "cannot split SQL"));
       continue;
     }
     if (planned.phase == Phase::expand) continue;
     for (const auto& step : steps) {
       if (step.kind != Step::Kind::statement) continue;
       std::string error = syntax_error(step.sql, step.line > 0 ? step.line : 1);
-      if (!error.empty()) problems.push_back(located(revision.path, step.line, error, "SQL syntax error"));
+      if (!error.empty())
+        problems.push_back(located(revision.path, step.line, error, "SQL syntax error"));
     }
   }
   return problems;

@@ -65,8 +65,9 @@ ImportedHistory import_diesel(const std::vector<SourceFile>& files) {
       revision.down = directory.down->content;
       problems.check_no_markers(directory.down->path, *revision.down);
     }
-    auto in_transaction =
-        directory.metadata ? boolean_setting(directory.metadata->content, "run_in_transaction") : std::nullopt;
+    auto in_transaction = directory.metadata
+                              ? boolean_setting(directory.metadata->content, "run_in_transaction")
+                              : std::nullopt;
     // Diesel runs every migration in a transaction unless its metadata says not to.
     revision.transaction = in_transaction && !*in_transaction ? Transaction::off : Transaction::on;
     by_version[version] = std::move(revision);

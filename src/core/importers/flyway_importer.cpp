@@ -47,7 +47,6 @@ std::vector<unsigned long long> parts_of(const std::string& version) {
   return parts;
 }
 
-
 std::string base_name(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -101,8 +100,9 @@ ImportedHistory import_flyway(const std::vector<SourceFile>& files) {
     revision.source = file.path;
     revision.up = file.content;
     auto conf = confs.find(file.path);
-    auto in_transaction =
-        conf == confs.end() ? std::nullopt : boolean_setting(conf->second->content, "executeInTransaction");
+    auto in_transaction = conf == confs.end()
+                              ? std::nullopt
+                              : boolean_setting(conf->second->content, "executeInTransaction");
     // Flyway itself runs a script holding a statement that cannot be in a
     // transaction (CREATE INDEX CONCURRENTLY, ...) outside one.
     revision.transaction = in_transaction ? (*in_transaction ? Transaction::on : Transaction::off)

@@ -94,8 +94,9 @@ std::vector<SourceFile> render_history(const ImportedHistory& history, ImportToo
                                        const std::string& dir) {
   std::vector<SourceFile> files;
   for (const auto& revision : history.revisions)
-    files.push_back({dir + "/" + revision_file_name(revision.id, revision.message, RevisionFormat::sql),
-                     render_imported(revision, tool)});
+    files.push_back(
+        {dir + "/" + revision_file_name(revision.id, revision.message, RevisionFormat::sql),
+         render_imported(revision, tool)});
   return files;
 }
 
@@ -154,7 +155,8 @@ std::optional<bool> boolean_setting(const std::string& text, const std::string& 
     std::string line = text.substr(pos, end - pos);
     pos = end + 1;
     line = line.substr(0, line.find('#'));
-    line.erase(std::remove_if(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
+    line.erase(std::remove_if(line.begin(), line.end(),
+                              [](char c) { return c == ' ' || c == '\t' || c == '\r'; }),
                line.end());
     if (line == key + "=false") return false;
     if (line == key + "=true") return true;

@@ -23,7 +23,8 @@ FieldReader::FieldReader(YAML::Node body, std::string context, std::string path,
   std::vector<std::string> seen;
   for (const auto& entry : m_body) {
     if (!entry.first.IsScalar()) {
-      problem(line_of(entry.first), fmt::format("a key in '{}' must be text, not a list or a mapping", m_context));
+      problem(line_of(entry.first),
+              fmt::format("a key in '{}' must be text, not a list or a mapping", m_context));
       continue;
     }
     std::string key = entry.first.Scalar();

@@ -94,8 +94,9 @@ Operation parse_operation(const YAML::Node& item, const std::string& path,
   }
   auto entry = *item.begin();
   if (!entry.first.IsScalar()) {
-    problems.push_back({path, operation.line,
-                        "an operation's name must be text (add_column, sql, ...), not a list or a mapping"});
+    problems.push_back(
+        {path, operation.line,
+         "an operation's name must be text (add_column, sql, ...), not a list or a mapping"});
     return operation;
   }
   operation.kind = entry.first.Scalar();

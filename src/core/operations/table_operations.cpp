@@ -49,7 +49,8 @@ std::string read_script(FieldReader& fields, const std::string& key, Need need) 
   try {
     split_statements(sql, fields.line(key));
   } catch (const std::exception& error) {
-    fields.problem(fields.line(key), fmt::format("'{}' of '{}': cannot split SQL: {}", key, fields.context(), error.what()));
+    fields.problem(fields.line(key), fmt::format("'{}' of '{}': cannot split SQL: {}", key,
+                                                 fields.context(), error.what()));
   }
   return sql;
 }

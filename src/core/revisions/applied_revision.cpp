@@ -1,13 +1,15 @@
 #include "core/revisions/applied_revision.hpp"
 
-
 namespace migrate::core {
 
 const char* to_string(AppliedPhase phase) {
   switch (phase) {
-    case AppliedPhase::in_progress: return "in_progress";
-    case AppliedPhase::expanded: return "expanded";
-    case AppliedPhase::complete: return "complete";
+    case AppliedPhase::in_progress:
+      return "in_progress";
+    case AppliedPhase::expanded:
+      return "expanded";
+    case AppliedPhase::complete:
+      return "complete";
   }
   return "?";
 }

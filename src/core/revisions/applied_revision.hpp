@@ -27,17 +27,17 @@ struct AppliedRevision {
   std::string message;
   std::string checksum;
   AppliedPhase phase = AppliedPhase::complete;
-  std::string applied_at;    // ISO 8601 text as the database prints it
-  std::string applied_by;    // database user @ client host
+  std::string applied_at;  // ISO 8601 text as the database prints it
+  std::string applied_by;  // database user @ client host
   long duration_ms = 0;
   std::string tool_version;
-  std::string source;        // git describe or --source label; may be empty
-  std::string content;       // the file as applied
-  std::string path;          // the file name as applied
+  std::string source;   // git describe or --source label; may be empty
+  std::string content;  // the file as applied
+  std::string path;     // the file name as applied
   // While in_progress: which phase runs and how many of its steps completed.
   std::optional<Phase> running_phase;
   int steps_done = 0;
-  std::string note;          // overrides used (--ignore-unknown, checksum updates)
+  std::string note;  // overrides used (--ignore-unknown, checksum updates)
 };
 
 }  // namespace migrate::core

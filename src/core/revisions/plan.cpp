@@ -1,9 +1,9 @@
 #include "core/revisions/plan.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace migrate::core {
 
@@ -29,7 +29,9 @@ size_t relative_count(const std::string& spec) {
   return static_cast<size_t>(std::strtoul(spec.c_str() + 1, nullptr, 10));
 }
 
-bool is_applied(const AppliedPhases& applied, const std::string& id) { return applied.count(id) != 0; }
+bool is_applied(const AppliedPhases& applied, const std::string& id) {
+  return applied.count(id) != 0;
+}
 
 const char* plural(size_t count) { return count == 1 ? "" : "s"; }
 
@@ -53,10 +55,12 @@ Error too_many_steps(const std::string& spec, size_t available, const char* stat
 }  // namespace
 
 MultipleHeadsError::MultipleHeadsError(const RevisionGraph& graph, std::vector<std::string> heads)
-    : Error(ExitCode::multiple_heads,
-            fmt::format("the migration files have {} heads:{}", heads.size(), describe_heads(graph, heads)),
-            "run `migrate resolve-branch` to join them with a merge revision, or name `heads` as the "
-            "target to apply every branch on purpose"),
+    : Error(
+          ExitCode::multiple_heads,
+          fmt::format("the migration files have {} heads:{}", heads.size(),
+                      describe_heads(graph, heads)),
+          "run `migrate resolve-branch` to join them with a merge revision, or name `heads` as the "
+          "target to apply every branch on purpose"),
       m_heads(std::move(heads)) {}
 
 std::string resolve_revision(const RevisionGraph& graph, const std::string& spec) {
@@ -76,11 +80,13 @@ std::string resolve_revision(const RevisionGraph& graph, const std::string& spec
   if (candidates.empty())
     throw usage_error(fmt::format("no revision '{}' in the migration files", spec),
                       "run `migrate history` to list revisions");
-  throw usage_error(fmt::format("revision prefix '{}' is ambiguous: {}", spec, fmt::join(candidates, ", ")),
-                    "give more characters of the id");
+  throw usage_error(
+      fmt::format("revision prefix '{}' is ambiguous: {}", spec, fmt::join(candidates, ", ")),
+      "give more characters of the id");
 }
 
-std::vector<std::string> branch_points(const RevisionGraph& graph, const std::vector<std::string>& ids) {
+std::vector<std::string> branch_points(const RevisionGraph& graph,
+                                       const std::vector<std::string>& ids) {
   if (ids.size() < 2) return {};
   std::vector<bool> common = graph.closure_up({ids.front()});
   for (size_t i = 1; i < ids.size(); ++i) {
@@ -91,14 +97,16 @@ std::vector<std::string> branch_points(const RevisionGraph& graph, const std::ve
   for (size_t j = 0; j < common.size(); ++j) {
     if (!common[j]) continue;
     bool latest = true;
-    for (const auto& child : graph.children(graph.order()[j])) latest = latest && !common[graph.position(child)];
+    for (const auto& child : graph.children(graph.order()[j]))
+      latest = latest && !common[graph.position(child)];
     if (latest) points.push_back(graph.order()[j]);
   }
   std::sort(points.begin(), points.end());
   return points;
 }
 
-Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied,
+                  const std::string& target) {
   std::string spec = target.empty() ? "head" : target;
   std::vector<std::string> wanted;
   size_t limit = graph.size();
@@ -112,7 +120,8 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, cons
     wanted = graph.heads();
     limit = relative_count(spec);
   } else if (is_relative(spec) || spec == "base") {
-    throw usage_error(fmt::format("'{}' is a downgrade target", spec), "use `migrate downgrade " + spec + "`");
+    throw usage_error(fmt::format("'{}' is a downgrade target", spec),
+                      "use `migrate downgrade " + spec + "`");
   } else {
     wanted = {resolve_revision(graph, spec)};
   }
@@ -122,7 +131,8 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, cons
     if (!needed[i]) continue;
     const std::string& id = graph.order()[i];
     auto found = applied.find(id);
-    if (found == applied.end() || found->second == AppliedPhase::in_progress) plan.push_back({id, Phase::expand});
+    if (found == applied.end() || found->second == AppliedPhase::in_progress)
+      plan.push_back({id, Phase::expand});
   }
   if (limit > plan.size() && is_relative(spec))
     throw too_many_steps(spec, plan.size(), "pending", "head");
@@ -130,8 +140,11 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, cons
   return plan;
 }
 
-Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
-  if (target.empty()) throw usage_error("downgrade needs a target", "e.g. `migrate downgrade -1` or `migrate downgrade base`");
+Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied,
+                    const std::string& target) {
+  if (target.empty())
+    throw usage_error("downgrade needs a target",
+                      "e.g. `migrate downgrade -1` or `migrate downgrade base`");
   std::vector<std::string> applied_in_order;
   for (const auto& id : graph.order())
     if (is_applied(applied, id)) applied_in_order.push_back(id);
@@ -145,7 +158,8 @@ Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, co
       throw too_many_steps(target, applied_in_order.size(), "applied", "base");
     undo.assign(applied_in_order.end() - static_cast<long>(count), applied_in_order.end());
   } else if (is_relative(target) || target == "head" || target == "heads") {
-    throw usage_error(fmt::format("'{}' is an upgrade target", target), "use `migrate upgrade " + target + "`");
+    throw usage_error(fmt::format("'{}' is an upgrade target", target),
+                      "use `migrate upgrade " + target + "`");
   } else {
     std::vector<bool> keep = graph.closure_up({resolve_revision(graph, target)});
     for (const auto& id : applied_in_order)
@@ -159,7 +173,8 @@ Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, co
   return plan;
 }
 
-Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied,
+                   const std::string& target) {
   std::vector<bool> scope(graph.size(), true);
   if (!target.empty() && target != "head" && target != "heads")
     scope = graph.closure_up({resolve_revision(graph, target)});
@@ -173,11 +188,13 @@ Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied, con
   return plan;
 }
 
-StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target) {
+StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied,
+                     const std::string& target) {
   StampPlan plan;
   std::vector<bool> keep(graph.size(), false);
   if (target == "heads" || target == "head") {
-    if (target == "head" && graph.heads().size() > 1) throw MultipleHeadsError(graph, graph.heads());
+    if (target == "head" && graph.heads().size() > 1)
+      throw MultipleHeadsError(graph, graph.heads());
     keep = graph.closure_up(graph.heads());
   } else if (target != "base") {
     keep = graph.closure_up({resolve_revision(graph, target)});

@@ -7,8 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/revisions/applied_revision.hpp"
 #include "core/error.hpp"
+#include "core/revisions/applied_revision.hpp"
 #include "core/revisions/revision_graph.hpp"
 #include "core/step.hpp"
 
@@ -42,21 +42,25 @@ constexpr size_t k_min_prefix = 4;
 std::string resolve_revision(const RevisionGraph& graph, const std::string& spec);
 
 // The latest common ancestors of `ids`, sorted (empty when they share none).
-std::vector<std::string> branch_points(const RevisionGraph& graph, const std::vector<std::string>& ids);
+std::vector<std::string> branch_points(const RevisionGraph& graph,
+                                       const std::vector<std::string>& ids);
 
 // What `upgrade TARGET` runs: every revision the target needs that is not
 // applied (or is still in progress), parents first. "" means `head`. `+N`
 // runs the next N and is a usage error when fewer are pending.
-Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied,
+                  const std::string& target);
 
 // What `downgrade TARGET` runs: every applied revision that is not the target
 // or one of its ancestors, descendants first. Expanded revisions roll back.
 // `-N` undoes the last N applied and is a usage error when fewer are applied.
-Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied,
+                    const std::string& target);
 
 // What `contract [TARGET]` runs: expanded revisions (up to the target and its
 // ancestors; "" means all), oldest first.
-Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+Plan plan_contract(const RevisionGraph& graph, const AppliedPhases& applied,
+                   const std::string& target);
 
 // What `stamp TARGET` records: the ids to mark applied (parents first) and the
 // ids to forget (descendants first) so that the database stands at the target.
@@ -64,6 +68,7 @@ struct StampPlan {
   std::vector<std::string> record;
   std::vector<std::string> forget;
 };
-StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied, const std::string& target);
+StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied,
+                     const std::string& target);
 
 }  // namespace migrate::core

@@ -1,11 +1,11 @@
 #include "core/revisions/revision_graph.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <queue>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace migrate::core {
 
@@ -15,7 +15,8 @@ namespace {
 // message. `left[i]` marks those revisions. Depth-first with an explicit stack
 // (node, next parent to look at): a chain of any length below the cycle walks
 // in constant native stack.
-std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents, const std::vector<bool>& left) {
+std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents,
+                               const std::vector<bool>& left) {
   enum class Mark { fresh, on_path, done };
   std::vector<Mark> mark(parents.size(), Mark::fresh);
   std::vector<std::pair<size_t, size_t>> path;  // (node, index of its next parent)
@@ -34,7 +35,8 @@ std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents, 
       if (!left[parent] || mark[parent] == Mark::done) continue;
       if (mark[parent] == Mark::on_path) {
         std::vector<size_t> cycle;
-        auto from = std::find_if(path.begin(), path.end(), [&](const auto& entry) { return entry.first == parent; });
+        auto from = std::find_if(path.begin(), path.end(),
+                                 [&](const auto& entry) { return entry.first == parent; });
         for (auto it = from; it != path.end(); ++it) cycle.push_back(it->first);
         return cycle;
       }
@@ -47,7 +49,8 @@ std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents, 
 
 }  // namespace
 
-RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<FileProblem> problems,
+RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
+                                   std::vector<FileProblem> problems,
                                    const std::unordered_set<std::string>& invalid_ids) {
   // Work on file order first (sorted by id for determinism), then re-lay in topological order.
   // Sorting indices, not revisions: a Revision is large to move around.
@@ -69,8 +72,8 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<
     if (found != by_id.end()) {
       const Revision& first = unique[found->second];
       problems.push_back({revision.path, revision.id_line,
-                          fmt::format("duplicate revision id '{}' (also in {}:{})", revision.id, first.path,
-                                      first.id_line)});
+                          fmt::format("duplicate revision id '{}' (also in {}:{})", revision.id,
+                                      first.path, first.id_line)});
       continue;
     }
     by_id.emplace(revision.id, unique.size());
@@ -83,19 +86,22 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions, std::vector<
     const Revision& revision = unique[i];
     for (const auto& parent : revision.parents) {
       if (parent == revision.id) {
-        problems.push_back({revision.path, revision.id_line, fmt::format("revision '{}' lists itself as a parent", parent)});
+        problems.push_back({revision.path, revision.id_line,
+                            fmt::format("revision '{}' lists itself as a parent", parent)});
         continue;
       }
       auto found = by_id.find(parent);
       if (found == by_id.end()) {
         if (invalid_ids.count(parent)) continue;  // its own file's problems are reported
-        problems.push_back({revision.path, revision.parents_line > 0 ? revision.parents_line : revision.id_line,
-                            fmt::format("parent '{}' of revision '{}' does not exist in this directory",
-                                        parent, revision.id)});
+        problems.push_back(
+            {revision.path, revision.parents_line > 0 ? revision.parents_line : revision.id_line,
+             fmt::format("parent '{}' of revision '{}' does not exist in this directory", parent,
+                         revision.id)});
         continue;
       }
       if (std::find(parents[i].begin(), parents[i].end(), found->second) != parents[i].end()) {
-        problems.push_back({revision.path, revision.id_line, fmt::format("parent '{}' is listed twice", parent)});
+        problems.push_back(
+            {revision.path, revision.id_line, fmt::format("parent '{}' is listed twice", parent)});
         continue;
       }
       parents[i].push_back(found->second);
@@ -181,7 +187,8 @@ std::vector<std::string> RevisionGraph::children(const std::string& id) const {
 }
 
 // Marks `ids` and everything reachable from them along `edges`.
-static std::vector<bool> reachable(const std::vector<std::vector<size_t>>& edges, std::vector<size_t> stack) {
+static std::vector<bool> reachable(const std::vector<std::vector<size_t>>& edges,
+                                   std::vector<size_t> stack) {
   std::vector<bool> in(edges.size(), false);
   while (!stack.empty()) {
     size_t node = stack.back();

@@ -23,7 +23,8 @@ class RevisionGraph {
   // already collected by the caller, which are reported first). A parent
   // listed in `invalid_ids` (declared by a file that failed to parse) is not
   // reported missing: that file's own problems are.
-  static RevisionGraph build(std::vector<Revision> revisions, std::vector<FileProblem> problems = {},
+  static RevisionGraph build(std::vector<Revision> revisions,
+                             std::vector<FileProblem> problems = {},
                              const std::unordered_set<std::string>& invalid_ids = {});
 
   size_t size() const { return m_revisions.size(); }
@@ -53,7 +54,7 @@ class RevisionGraph {
   std::vector<std::string> matching_prefix(const std::string& prefix) const;
 
  private:
-  std::vector<Revision> m_revisions;              // in order()
+  std::vector<Revision> m_revisions;                // in order()
   std::unordered_map<std::string, size_t> m_index;  // id -> position
   std::vector<std::vector<size_t>> m_parents;
   std::vector<std::vector<size_t>> m_children;

@@ -10,8 +10,10 @@ RevisionGraph load_revisions(const std::vector<SourceFile>& files) {
   std::unordered_set<std::string> invalid_ids;
   revisions.reserve(files.size());
   for (const auto& file : files) {
-    if (auto revision = parse_revision(file, problems)) revisions.push_back(std::move(*revision));
-    else if (std::string id = declared_id(file); !id.empty()) invalid_ids.insert(id);
+    if (auto revision = parse_revision(file, problems))
+      revisions.push_back(std::move(*revision));
+    else if (std::string id = declared_id(file); !id.empty())
+      invalid_ids.insert(id);
   }
   return RevisionGraph::build(std::move(revisions), std::move(problems), invalid_ids);
 }

@@ -44,7 +44,8 @@ std::string declared_id(const SourceFile& file) {
       auto ids = split_ids(line.substr(key.size()));
       if (!ids.empty()) {
         std::string id = ids.front();
-        if (!sql && id.size() >= 2 && (id.front() == '"' || id.front() == '\'')) id = id.substr(1, id.size() - 2);
+        if (!sql && id.size() >= 2 && (id.front() == '"' || id.front() == '\''))
+          id = id.substr(1, id.size() - 2);
         return id;
       }
     }
@@ -65,7 +66,7 @@ std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileP
     return std::nullopt;
   }
   auto revision = *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
-                                                  : parse_yaml_revision(file, problems);
+                                                 : parse_yaml_revision(file, problems);
   if (!revision) return revision;
   size_t before = problems.size();
   check_revision_text(*revision, problems);

@@ -18,8 +18,10 @@ std::optional<RevisionFormat> format_of(const std::string& path);
 // `problems`).
 std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems);
 
-std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<FileProblem>& problems);
-std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<FileProblem>& problems);
+std::optional<Revision> parse_sql_revision(const SourceFile& file,
+                                           std::vector<FileProblem>& problems);
+std::optional<Revision> parse_yaml_revision(const SourceFile& file,
+                                            std::vector<FileProblem>& problems);
 
 // The id a file declares, found without full parsing ("" when none): used to
 // tell "parent missing" from "parent's file is invalid".

@@ -7,7 +7,8 @@
 
 namespace migrate::core {
 
-static std::vector<Step> section_steps(const Revision& revision, const SqlSection& section, const char* name) {
+static std::vector<Step> section_steps(const Revision& revision, const SqlSection& section,
+                                       const char* name) {
   std::vector<Step> steps;
   if (!section.present || is_blank_sql(section.text)) return steps;
   for (auto& statement : split_statements(section.text, section.first_line)) {
@@ -26,10 +27,16 @@ std::vector<Step> steps_for(const Revision& revision, Phase phase) {
   std::vector<Step> steps;
   if (revision.format == RevisionFormat::sql) {
     switch (phase) {
-      case Phase::expand: steps = section_steps(revision, revision.up, "up"); break;
-      case Phase::contract: steps = section_steps(revision, revision.contract, "contract"); break;
+      case Phase::expand:
+        steps = section_steps(revision, revision.up, "up");
+        break;
+      case Phase::contract:
+        steps = section_steps(revision, revision.contract, "contract");
+        break;
       case Phase::rollback:
-      case Phase::down: steps = section_steps(revision, revision.down, "down"); break;
+      case Phase::down:
+        steps = section_steps(revision, revision.down, "down");
+        break;
     }
   } else {
     steps = render_operations(revision.operations, phase, revision.id, revision.path);

@@ -1,20 +1,26 @@
 #include "core/revisions/revision_template.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace migrate::core {
 
-std::string revision_file_name(const std::string& id, const std::string& message, RevisionFormat format) {
+std::string revision_file_name(const std::string& id, const std::string& message,
+                               RevisionFormat format) {
   std::string slug;
   for (char c : message) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) slug += c;
-    else if (c >= 'A' && c <= 'Z') slug += static_cast<char>(c - 'A' + 'a');
-    else if (!slug.empty() && slug.back() != '_') slug += '_';
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      slug += c;
+    else if (c >= 'A' && c <= 'Z')
+      slug += static_cast<char>(c - 'A' + 'a');
+    else if (!slug.empty() && slug.back() != '_')
+      slug += '_';
     if (slug.size() >= 40) break;
   }
   while (!slug.empty() && slug.back() == '_') slug.pop_back();
-  return fmt::format("{}{}{}.{}", id, slug.empty() ? "" : "_", slug, format == RevisionFormat::yaml ? "yaml" : "sql");
+  return fmt::format("{}{}{}.{}", id, slug.empty() ? "" : "_", slug,
+                     format == RevisionFormat::yaml ? "yaml" : "sql");
 }
 
 std::string sql_revision_template(const std::string& id, const std::vector<std::string>& parents,
@@ -56,7 +62,8 @@ std::string yaml_revision_template(const std::string& id, const std::vector<std:
 }
 
 std::string merge_revision_template(const std::string& id, const std::vector<std::string>& parents,
-                                    const std::string& message, const std::vector<std::string>& notes) {
+                                    const std::string& message,
+                                    const std::vector<std::string>& notes) {
   std::string comments;
   for (const auto& note : notes) comments += "-- " + note + "\n";
   return fmt::format(

@@ -34,7 +34,8 @@ bool is_known(const std::vector<std::string>& list, const std::string& word) {
 
 }  // namespace
 
-std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
+std::optional<Revision> parse_sql_revision(const SourceFile& file,
+                                           std::vector<FileProblem>& problems) {
   size_t problems_before = problems.size();
   auto problem = [&](int line, std::string message) {
     problems.push_back({file.path, line, std::move(message)});
@@ -70,12 +71,14 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
       std::string_view rest = line.substr(k_marker.size());
       size_t space = rest.find_first_of(" \t");
       std::string key(rest.substr(0, space));
-      std::string value(space == std::string_view::npos ? std::string_view() : trim(rest.substr(space)));
+      std::string value(space == std::string_view::npos ? std::string_view()
+                                                        : trim(rest.substr(space)));
       if (is_known(k_sections, key)) {
         if (!value.empty())
           problem(line_number, fmt::format("unexpected text after '-- migrate:{}'", key));
-        SqlSection* target = key == "up" ? &revision.up : key == "contract" ? &revision.contract
-                                                                           : &revision.down;
+        SqlSection* target = key == "up"         ? &revision.up
+                             : key == "contract" ? &revision.contract
+                                                 : &revision.down;
         if (target->present) problem(line_number, fmt::format("section '{}' appears twice", key));
         target->present = true;
         target->first_line = line_number + 1;
@@ -84,14 +87,17 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
         section_name = key;
       } else if (is_known(k_header_keys, key)) {
         if (section) {
-          problem(line_number, fmt::format("header '-- migrate:{}' must come before '-- migrate:up'", key));
+          problem(line_number,
+                  fmt::format("header '-- migrate:{}' must come before '-- migrate:up'", key));
         } else if (seen_keys.count(key)) {
-          problem(line_number, fmt::format("header '{}' appears twice (first on line {})", key, seen_keys[key]));
+          problem(line_number,
+                  fmt::format("header '{}' appears twice (first on line {})", key, seen_keys[key]));
         } else {
           seen_keys[key] = line_number;
           if (key == "revision") {
             if (value.empty() || value.find_first_of(" \t,") != std::string::npos)
-              problem(line_number, "revision id must be one word, e.g. '-- migrate:revision 8fb4c8c111aa'");
+              problem(line_number,
+                      "revision id must be one word, e.g. '-- migrate:revision 8fb4c8c111aa'");
             revision.id = value;
             revision.id_line = line_number;
           } else if (key == "parents") {
@@ -100,9 +106,13 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
           } else if (key == "message") {
             revision.message = value;
           } else if (key == "transaction") {
-            if (value == "on" || value == "true") revision.transactional = true;
-            else if (value == "off" || value == "false") revision.transactional = false;
-            else problem(line_number, fmt::format("transaction must be 'on' or 'off', not '{}'", value));
+            if (value == "on" || value == "true")
+              revision.transactional = true;
+            else if (value == "off" || value == "false")
+              revision.transactional = false;
+            else
+              problem(line_number,
+                      fmt::format("transaction must be 'on' or 'off', not '{}'", value));
           } else if (key == "statement-timeout") {
             revision.statement_timeout = value;
             check_duration(value, "statement-timeout", line_number);
@@ -111,7 +121,8 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
       } else {
         std::vector<std::string> all = k_header_keys;
         all.insert(all.end(), k_sections.begin(), k_sections.end());
-        problem(line_number, fmt::format("unknown header '-- migrate:{}'{}", key, did_you_mean(key, all)));
+        problem(line_number,
+                fmt::format("unknown header '-- migrate:{}'{}", key, did_you_mean(key, all)));
       }
     } else if (section) {
       section->text += raw;
@@ -128,7 +139,8 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file, std::vector<F
   if (!revision.up.present)
     problem(1, "no '-- migrate:up' section");
   else if (is_blank_sql(revision.up.text) && !revision.is_merge())
-    problem(revision.up.first_line - 1, "the 'up' section is empty (only a merge revision may run nothing)");
+    problem(revision.up.first_line - 1,
+            "the 'up' section is empty (only a merge revision may run nothing)");
   // Sections are split (not parsed) once loaded: check_revision_text.
   for (SqlSection* part : {&revision.up, &revision.contract, &revision.down})
     if (is_blank_sql(part->text)) part->text.clear();

@@ -1,10 +1,10 @@
 #include "core/revisions/status.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "core/revisions/checksum.hpp"
 
@@ -38,40 +38,47 @@ Status compute_status(const RevisionGraph& graph, const std::vector<AppliedRevis
   return status;
 }
 
-AppliedPhases known_phases(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied) {
+AppliedPhases known_phases(const RevisionGraph& graph,
+                           const std::vector<AppliedRevision>& applied) {
   AppliedPhases phases;
   for (const auto& record : applied) {
     if (!graph.contains(record.id)) continue;
     // An interrupted contract is still an expanded revision to plan with, so
     // that `contract` picks it up again and `upgrade` leaves it alone.
-    bool contracting = record.phase == AppliedPhase::in_progress && record.running_phase == Phase::contract;
+    bool contracting =
+        record.phase == AppliedPhase::in_progress && record.running_phase == Phase::contract;
     phases.emplace(record.id, contracting ? AppliedPhase::expanded : record.phase);
   }
   return phases;
 }
 
 std::string describe_applied(const AppliedRevision& revision) {
-  std::string text = fmt::format("  {}  {}\n      applied {} by {} with migrate {}", revision.id,
-                                 revision.message.empty() ? "(no message)" : revision.message,
-                                 revision.applied_at, revision.applied_by.empty() ? "?" : revision.applied_by,
-                                 revision.tool_version.empty() ? "?" : revision.tool_version);
+  std::string text =
+      fmt::format("  {}  {}\n      applied {} by {} with migrate {}", revision.id,
+                  revision.message.empty() ? "(no message)" : revision.message, revision.applied_at,
+                  revision.applied_by.empty() ? "?" : revision.applied_by,
+                  revision.tool_version.empty() ? "?" : revision.tool_version);
   if (!revision.source.empty()) text += fmt::format(", from {}", revision.source);
   if (!revision.path.empty()) text += fmt::format(" (file {})", revision.path);
   return text;
 }
 
 static std::string unknown_message(const std::vector<AppliedRevision>& unknown) {
-  std::string text = fmt::format("the database holds {} revision{} that the migration files do not know:",
-                                 unknown.size(), unknown.size() == 1 ? "" : "s");
+  std::string text = fmt::format(
+      "the database holds {} revision{} that the migration files do not know:", unknown.size(),
+      unknown.size() == 1 ? "" : "s");
   for (const auto& revision : unknown) text += "\n" + describe_applied(revision);
   return text;
 }
 
 static std::string unknown_hint(const std::vector<AppliedRevision>& unknown) {
   return fmt::format(
-      "nothing was changed. Bring the branch that holds {} into this checkout (e.g. merge the hotfix "
-      "branch), then run `migrate resolve-branch`. `migrate show {}` prints it from the database and "
-      "`--write` restores its file. In an emergency, `--ignore-unknown` proceeds anyway (recorded).",
+      "nothing was changed. Bring the branch that holds {} into this checkout (e.g. merge the "
+      "hotfix "
+      "branch), then run `migrate resolve-branch`. `migrate show {}` prints it from the database "
+      "and "
+      "`--write` restores its file. In an emergency, `--ignore-unknown` proceeds anyway "
+      "(recorded).",
       unknown.size() == 1 ? "this revision" : "these revisions", unknown.front().id);
 }
 
@@ -79,24 +86,30 @@ UnknownRevisionsError::UnknownRevisionsError(std::vector<AppliedRevision> unknow
     : Error(ExitCode::unknown_revisions, unknown_message(unknown), unknown_hint(unknown)),
       m_unknown(std::move(unknown)) {}
 
-static std::string changed_message(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied,
+static std::string changed_message(const RevisionGraph& graph,
+                                   const std::vector<AppliedRevision>& applied,
                                    const std::vector<std::string>& changed) {
-  std::string text = fmt::format("{} applied revision file{} changed since {} applied:", changed.size(),
-                                 changed.size() == 1 ? "" : "s", changed.size() == 1 ? "it was" : "they were");
+  std::string text =
+      fmt::format("{} applied revision file{} changed since {} applied:", changed.size(),
+                  changed.size() == 1 ? "" : "s", changed.size() == 1 ? "it was" : "they were");
   for (const auto& id : changed) {
-    auto record = std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == id; });
+    auto record =
+        std::find_if(applied.begin(), applied.end(), [&](const auto& r) { return r.id == id; });
     text += fmt::format("\n  {}  {} (applied {})", id, graph.get(id).path,
                         record == applied.end() ? "?" : record->applied_at);
   }
   return text;
 }
 
-ChangedFilesError::ChangedFilesError(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied,
+ChangedFilesError::ChangedFilesError(const RevisionGraph& graph,
+                                     const std::vector<AppliedRevision>& applied,
                                      std::vector<std::string> changed)
-    : Error(ExitCode::checksum_mismatch, changed_message(graph, applied, changed),
-            fmt::format("nothing was changed. Restore the file{0}, or accept the new content on purpose with "
-                        "`migrate stamp --update-checksum {1}` (recorded in the state table)",
-                        changed.size() == 1 ? "" : "s", fmt::join(changed, " --update-checksum "))),
+    : Error(
+          ExitCode::checksum_mismatch, changed_message(graph, applied, changed),
+          fmt::format(
+              "nothing was changed. Restore the file{0}, or accept the new content on purpose with "
+              "`migrate stamp --update-checksum {1}` (recorded in the state table)",
+              changed.size() == 1 ? "" : "s", fmt::join(changed, " --update-checksum "))),
       m_changed(std::move(changed)) {}
 
 }  // namespace migrate::core

@@ -6,20 +6,20 @@
 #include <string>
 #include <vector>
 
-#include "core/revisions/applied_revision.hpp"
 #include "core/error.hpp"
+#include "core/revisions/applied_revision.hpp"
 #include "core/revisions/plan.hpp"
 #include "core/revisions/revision_graph.hpp"
 
 namespace migrate::core {
 
 struct Status {
-  std::vector<std::string> applied;       // known and applied, in graph order
-  std::vector<std::string> pending;       // not applied, in graph order
-  std::vector<AppliedRevision> unknown;   // applied, not in the files
-  std::vector<std::string> changed;       // applied, file content differs
-  std::vector<std::string> expanded;      // awaiting contract
-  std::vector<std::string> in_progress;   // interrupted or running
+  std::vector<std::string> applied;      // known and applied, in graph order
+  std::vector<std::string> pending;      // not applied, in graph order
+  std::vector<AppliedRevision> unknown;  // applied, not in the files
+  std::vector<std::string> changed;      // applied, file content differs
+  std::vector<std::string> expanded;     // awaiting contract
+  std::vector<std::string> in_progress;  // interrupted or running
   std::vector<std::string> file_heads;
   std::vector<std::string> database_heads;  // applied revisions no applied revision builds on
 

@@ -1,8 +1,7 @@
 // The YAML revision format: revision, parents, message, transaction,
 // statement_timeout and a list of declarative operations.
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <map>
 
@@ -15,12 +14,13 @@ namespace migrate::core {
 
 namespace {
 
-const std::vector<std::string> k_keys = {"revision", "parents", "message", "transaction",
-                                         "statement_timeout", "operations"};
+const std::vector<std::string> k_keys = {"revision",    "parents",           "message",
+                                         "transaction", "statement_timeout", "operations"};
 
 }  // namespace
 
-std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
+std::optional<Revision> parse_yaml_revision(const SourceFile& file,
+                                            std::vector<FileProblem>& problems) {
   size_t problems_before = problems.size();
   auto problem = [&](int line, std::string message) {
     problems.push_back({file.path, line, std::move(message)});
@@ -30,11 +30,13 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
   try {
     root = YAML::Load(file.content);
   } catch (const YAML::Exception& error) {
-    problem(error.mark.line >= 0 ? error.mark.line + 1 : 0, fmt::format("invalid YAML: {}", error.msg));
+    problem(error.mark.line >= 0 ? error.mark.line + 1 : 0,
+            fmt::format("invalid YAML: {}", error.msg));
     return std::nullopt;
   }
   if (!root.IsMap()) {
-    problem(line_of(root), "a YAML revision must be a mapping with 'revision', 'parents' and 'operations'");
+    problem(line_of(root),
+            "a YAML revision must be a mapping with 'revision', 'parents' and 'operations'");
     return std::nullopt;
   }
 
@@ -49,7 +51,8 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
   for (const auto& entry : root) {
     int line = line_of(entry.first);
     if (!entry.first.IsScalar()) {
-      problem(line, fmt::format("a key must be one of {}, not a list or a mapping", fmt::join(k_keys, ", ")));
+      problem(line, fmt::format("a key must be one of {}, not a list or a mapping",
+                                fmt::join(k_keys, ", ")));
       continue;
     }
     std::string key = entry.first.Scalar();
@@ -74,23 +77,29 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
         revision.parents = split_ids(value.Scalar());
       } else if (value.IsSequence()) {
         for (const auto& parent : value) {
-          if (!parent.IsScalar()) problem(line_of(parent), "each parent must be a revision id");
-          else revision.parents.push_back(parent.Scalar());
+          if (!parent.IsScalar())
+            problem(line_of(parent), "each parent must be a revision id");
+          else
+            revision.parents.push_back(parent.Scalar());
         }
       } else {
         problem(line, "'parents' must be a list of revision ids");
       }
     } else if (key == "message") {
-      if (!value.IsScalar()) problem(line, "'message' must be text");
-      else revision.message = value.Scalar();
+      if (!value.IsScalar())
+        problem(line, "'message' must be text");
+      else
+        revision.message = value.Scalar();
     } else if (key == "transaction") {
       bool transactional = true;
       if (!value.IsScalar() || !YAML::convert<bool>::decode(value, transactional))
         problem(line, "'transaction' must be true or false");
       revision.transactional = transactional;
     } else if (key == "statement_timeout") {
-      if (!value.IsScalar()) problem(line, "'statement_timeout' must be a duration such as 30s");
-      else revision.statement_timeout = value.Scalar();
+      if (!value.IsScalar())
+        problem(line, "'statement_timeout' must be a duration such as 30s");
+      else
+        revision.statement_timeout = value.Scalar();
       if (value.IsScalar()) {
         try {
           parse_duration(value.Scalar(), "statement_timeout");
@@ -105,7 +114,8 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file, std::vector<
         continue;
       }
       if (value.size() == 0) empty_operations_line = line;
-      for (const auto& item : value) revision.operations.push_back(parse_operation(item, file.path, problems));
+      for (const auto& item : value)
+        revision.operations.push_back(parse_operation(item, file.path, problems));
     } else {
       problem(line, fmt::format("unknown key '{}'{}", key, did_you_mean(key, k_keys)));
     }

@@ -1,11 +1,10 @@
 #include "core/sql/sql_text.hpp"
 
+#include <fmt/format.h>
 #include <pg_query.h>
 
 #include <algorithm>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace migrate::core {
 
@@ -52,9 +51,11 @@ std::string syntax_error(std::string_view sql, int first_line) {
   PgQueryParseResult result = pg_query_parse(input.c_str());
   std::string message;
   if (result.error) {
-    size_t cursor = result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
-    message = fmt::format("line {}: {}", first_line + count_lines(input, std::min(cursor, input.size())),
-                          result.error->message);
+    size_t cursor =
+        result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
+    message =
+        fmt::format("line {}: {}", first_line + count_lines(input, std::min(cursor, input.size())),
+                    result.error->message);
   }
   pg_query_free_parse_result(result);
   return message;

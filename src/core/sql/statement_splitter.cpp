@@ -16,7 +16,9 @@
 namespace migrate::core {
 
 SplitError::SplitError(int line, std::string message)
-    : std::runtime_error(fmt::format("line {}: {}", line, message)), m_line(line), m_message(std::move(message)) {}
+    : std::runtime_error(fmt::format("line {}: {}", line, message)),
+      m_line(line),
+      m_message(std::move(message)) {}
 
 namespace {
 

@@ -1,8 +1,9 @@
 // Commands over the Environment's seams, without PostgreSQL: the in-memory
 // twin stands for the database, a string stream for stdout.
+#include "commands/commands.hpp"
+
 #include <sstream>
 
-#include "commands/commands.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "support/engine_fakes.hpp"
 #include "support/memory_database.hpp"
@@ -31,8 +32,9 @@ struct World {
   FakeClock clock;
   NoPrompt prompt;
   std::ostringstream out;
-  std::vector<migrate::core::SourceFile> files = {migrate::test::sql_file("r1"), migrate::test::sql_file("r2", "r1"),
-                                                 migrate::test::sql_file("r3", "r2")};
+  std::vector<migrate::core::SourceFile> files = {migrate::test::sql_file("r1"),
+                                                  migrate::test::sql_file("r2", "r1"),
+                                                  migrate::test::sql_file("r3", "r2")};
 
   Environment environment(const std::string& command) {
     Settings settings;
@@ -50,7 +52,9 @@ struct World {
 
 }  // namespace
 
-TEST_CASE("run_upgrade: applies every pending revision through the seams and says where the database is") {
+TEST_CASE(
+    "run_upgrade: applies every pending revision through the seams and says where the database "
+    "is") {
   World world;
   auto env = world.environment("upgrade");
   migrate::commands::UpgradeOptions options;
@@ -70,8 +74,10 @@ TEST_CASE("run_status: a revision the files do not know exits 3 and is named") {
   world.files.pop_back();  // this checkout lacks r3
   world.out.str("");
   auto status = world.environment("status");
-  CHECK(migrate::commands::run_status(status) == static_cast<int>(migrate::ExitCode::unknown_revisions));
-  CHECK_THAT(world.out.str(), Catch::Contains("UNKNOWN    1 revision in the database that the files do not know"));
+  CHECK(migrate::commands::run_status(status) ==
+        static_cast<int>(migrate::ExitCode::unknown_revisions));
+  CHECK_THAT(world.out.str(),
+             Catch::Contains("UNKNOWN    1 revision in the database that the files do not know"));
   CHECK_THAT(world.out.str(), Catch::Contains("r3"));
 }
 
@@ -83,7 +89,8 @@ TEST_CASE("run_upgrade: refuses unknown revisions before writing anything (exit 
   world.files.pop_back();
   world.server.executed.clear();
   auto again = world.environment("upgrade");
-  auto error = migrate::test::error_from<migrate::Error>([&] { migrate::commands::run_upgrade(again, options); });
+  auto error = migrate::test::error_from<migrate::Error>(
+      [&] { migrate::commands::run_upgrade(again, options); });
   CHECK(error.code() == migrate::ExitCode::unknown_revisions);
   CHECK(world.server.executed.empty());
   CHECK(world.server.lock_pid == 0);
@@ -96,7 +103,8 @@ TEST_CASE("run_lock_clear: off a terminal, it asks for --yes and terminates noth
   REQUIRE(holder.try_lock());
   auto env = world.environment("lock clear");
   migrate::commands::LockClearOptions options;
-  auto error = migrate::test::error_from<migrate::Error>([&] { migrate::commands::run_lock_clear(env, options); });
+  auto error = migrate::test::error_from<migrate::Error>(
+      [&] { migrate::commands::run_lock_clear(env, options); });
   CHECK(error.code() == migrate::ExitCode::usage);
   CHECK(std::string(error.what()) == "lock clear needs confirmation");
   CHECK(world.server.lock_pid == holder.pid());

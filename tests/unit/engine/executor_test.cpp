@@ -17,25 +17,29 @@ using migrate::engine::DatabaseError;
 using migrate::engine::ExecutionOptions;
 using migrate::engine::Executor;
 using migrate::engine::Interrupted;
+using migrate::test::error_from;
+using migrate::test::sql_file;
 using migrate::testing::FakeClock;
 using migrate::testing::MemoryDatabase;
 using migrate::testing::MemoryServer;
 using migrate::testing::RecordingReporter;
-using migrate::test::error_from;
-using migrate::test::sql_file;
 
 namespace {
 
 const std::string k_two_tables = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);";
 
 SourceFile no_transaction_file(const std::string& id) {
-  return {id + ".sql", "-- migrate:revision " + id + "\n-- migrate:message concurrent\n-- migrate:transaction off\n\n"
-                       "-- migrate:up\nCREATE INDEX CONCURRENTLY a_idx ON a (id);\nCREATE INDEX CONCURRENTLY b_idx ON b (id);\n"};
+  return {id + ".sql", "-- migrate:revision " + id +
+                           "\n-- migrate:message concurrent\n-- migrate:transaction off\n\n"
+                           "-- migrate:up\nCREATE INDEX CONCURRENTLY a_idx ON a (id);\nCREATE "
+                           "INDEX CONCURRENTLY b_idx ON b (id);\n"};
 }
 
 SourceFile backfill_file(const std::string& id) {
-  return {id + ".yaml", "revision: " + id + "\nmessage: names\noperations:\n"
-                        "  - add_column: {table: users, column: first, type: text, up: \"split_part(name, ' ', 1)\"}\n"};
+  return {id + ".yaml", "revision: " + id +
+                            "\nmessage: names\noperations:\n"
+                            "  - add_column: {table: users, column: first, type: text, up: "
+                            "\"split_part(name, ' ', 1)\"}\n"};
 }
 
 // A database with its state created, a twin session on it, and the run's parts.
@@ -55,7 +59,9 @@ struct Run {
     auto plan = migrate::core::plan_upgrade(graph, migrate::core::known_phases(graph, applied), "");
     Executor(db, reporter, clock, options).run(graph, plan, applied);
   }
-  const migrate::core::AppliedRevision* record(const std::string& id) const { return server.find(id); }
+  const migrate::core::AppliedRevision* record(const std::string& id) const {
+    return server.find(id);
+  }
 };
 
 }  // namespace
@@ -64,15 +70,17 @@ TEST_CASE("Executor: a transactional revision runs as one batch together with it
   Run run;
   run.upgrade({sql_file("r1", "", k_two_tables)});
   CHECK(run.server.executed == std::vector<std::string>{"SET LOCAL lock_timeout = '2000ms'",
-                                                         "SET LOCAL statement_timeout = '0ms'",
-                                                         "CREATE TABLE a (id int)", "CREATE TABLE b (id int)"});
+                                                        "SET LOCAL statement_timeout = '0ms'",
+                                                        "CREATE TABLE a (id int)",
+                                                        "CREATE TABLE b (id int)"});
   REQUIRE(run.record("r1"));
   CHECK(run.record("r1")->phase == AppliedPhase::complete);
   CHECK(run.reporter.started == std::vector<std::string>{"r1:expand"});
   CHECK(run.reporter.finished == std::vector<std::string>{"r1:expand"});
 }
 
-TEST_CASE("Executor: a failing transactional revision records nothing and names the statement's line") {
+TEST_CASE(
+    "Executor: a failing transactional revision records nothing and names the statement's line") {
   Run run;
   run.server.failures.push_back({"CREATE TABLE b", "42P07"});
   auto error = error_from<DatabaseError>([&] { run.upgrade({sql_file("r1", "", k_two_tables)}); });
@@ -96,12 +104,14 @@ TEST_CASE("Executor: a lock timeout is retried with growing backoff, then the re
   CHECK(run.record("r1"));
 }
 
-TEST_CASE("Executor: when retries run out, nothing of the step applied and the error says what to do") {
+TEST_CASE(
+    "Executor: when retries run out, nothing of the step applied and the error says what to do") {
   Run run;
   run.options.retries = 2;
   run.server.failures.push_back({"CREATE TABLE a", "55P03"});
   auto error = error_from<DatabaseError>([&] { run.upgrade({sql_file("r1", "", k_two_tables)}); });
-  CHECK_THAT(error.what(), Catch::Contains("could not get a lock within lock_timeout 2.0s after 3 attempts"));
+  CHECK_THAT(error.what(),
+             Catch::Contains("could not get a lock within lock_timeout 2.0s after 3 attempts"));
   CHECK_THAT(error.hint(), Catch::StartsWith("nothing of this step was applied"));
   CHECK(run.reporter.retries.size() == 2);
   CHECK(run.server.state.revisions.empty());
@@ -127,23 +137,29 @@ std::vector<std::string> without_index_checks(const std::vector<std::string>& ex
 
 }  // namespace
 
-TEST_CASE("Executor: a non-transactional revision is marked in progress, then runs statement by statement") {
+TEST_CASE(
+    "Executor: a non-transactional revision is marked in progress, then runs statement by "
+    "statement") {
   Run run;
   run.upgrade({no_transaction_file("r1")});
   CHECK(without_index_checks(run.server.executed) ==
         std::vector<std::string>{"SET lock_timeout = '2000ms'", "SET statement_timeout = '0ms'",
-                                 "CREATE INDEX CONCURRENTLY a_idx ON a (id)", "SET lock_timeout = '2000ms'",
-                                 "SET statement_timeout = '0ms'", "CREATE INDEX CONCURRENTLY b_idx ON b (id)"});
+                                 "CREATE INDEX CONCURRENTLY a_idx ON a (id)",
+                                 "SET lock_timeout = '2000ms'", "SET statement_timeout = '0ms'",
+                                 "CREATE INDEX CONCURRENTLY b_idx ON b (id)"});
   // Before the revision is recorded, each index it built concurrently is checked valid.
   REQUIRE(run.server.executed.size() == 8);
-  CHECK_THAT(run.server.executed[6], Catch::Contains("to_regclass('\"a_idx\"') AND NOT indisvalid"));
-  CHECK_THAT(run.server.executed[7], Catch::Contains("to_regclass('\"b_idx\"') AND NOT indisvalid"));
+  CHECK_THAT(run.server.executed[6],
+             Catch::Contains("to_regclass('\"a_idx\"') AND NOT indisvalid"));
+  CHECK_THAT(run.server.executed[7],
+             Catch::Contains("to_regclass('\"b_idx\"') AND NOT indisvalid"));
   REQUIRE(run.record("r1"));
   CHECK(run.record("r1")->phase == AppliedPhase::complete);
   CHECK(run.record("r1")->steps_done == 0);
 }
 
-TEST_CASE("Executor: an interrupted non-transactional revision is refused, resumed or skipped as asked") {
+TEST_CASE(
+    "Executor: an interrupted non-transactional revision is refused, resumed or skipped as asked") {
   auto interrupted = [](Run& run) {
     run.server.failures.push_back({"b_idx", "57014", 1});
     CHECK_THROWS_AS(run.upgrade({no_transaction_file("r1")}), DatabaseError);
@@ -157,9 +173,10 @@ TEST_CASE("Executor: an interrupted non-transactional revision is refused, resum
     interrupted(run);
     CHECK_THAT(run.record("r1")->note, Catch::StartsWith("failed at step 2: "));
     run.upgrade({no_transaction_file("r1")});
-    CHECK_THAT(run.reporter.infos, Catch::VectorContains(std::string(
-                                       "r1.sql:7: this statement failed on the last run, so it took no effect; "
-                                       "running it again")));
+    CHECK_THAT(run.reporter.infos,
+               Catch::VectorContains(std::string(
+                   "r1.sql:7: this statement failed on the last run, so it took no effect; "
+                   "running it again")));
     CHECK(run.record("r1")->phase == AppliedPhase::complete);
   }
   SECTION("killed mid-statement, it is refused, naming the statement to check") {
@@ -168,8 +185,9 @@ TEST_CASE("Executor: an interrupted non-transactional revision is refused, resum
     // A run killed during the statement leaves no note that it failed.
     run.server.state.revisions[0].note.clear();
     auto error = error_from<migrate::Error>([&] { run.upgrade({no_transaction_file("r1")}); });
-    CHECK_THAT(error.what(), Catch::StartsWith("revision r1 was interrupted: 1 of its 2 statements completed; "
-                                               "statement 2 at r1.sql:7"));
+    CHECK_THAT(error.what(),
+               Catch::StartsWith("revision r1 was interrupted: 1 of its 2 statements completed; "
+                                 "statement 2 at r1.sql:7"));
     CHECK_THAT(error.hint(), Catch::Contains("migrate upgrade --resume"));
     CHECK(run.server.executed.empty());
   }
@@ -178,7 +196,8 @@ TEST_CASE("Executor: an interrupted non-transactional revision is refused, resum
     interrupted(run);
     run.options.interrupted = Interrupted::resume;
     run.upgrade({no_transaction_file("r1")});
-    CHECK(without_index_checks(run.server.executed).back() == "CREATE INDEX CONCURRENTLY b_idx ON b (id)");
+    CHECK(without_index_checks(run.server.executed).back() ==
+          "CREATE INDEX CONCURRENTLY b_idx ON b (id)");
     CHECK(run.record("r1")->phase == AppliedPhase::complete);
   }
   SECTION("skipped: the interrupted statement is taken as done") {
@@ -202,11 +221,14 @@ TEST_CASE("Executor: a backfill walks the table in batches and resumes where it 
   CHECK(run.server.state.backfills.begin()->second.rows_done == 1000);
 
   run.upgrade({backfill_file("r1")});
-  CHECK_THAT(run.reporter.infos, Catch::VectorContains(std::string("resuming the backfill of public.users after 1000 rows")));
+  CHECK_THAT(
+      run.reporter.infos,
+      Catch::VectorContains(std::string("resuming the backfill of public.users after 1000 rows")));
   std::vector<std::string> batches;
   for (const auto& sql : run.server.executed)
     if (sql.rfind("backfill ", 0) == 0) batches.push_back(sql);
-  CHECK(batches == std::vector<std::string>{"backfill public.users 1..1000", "backfill public.users 1001..2000",
+  CHECK(batches == std::vector<std::string>{"backfill public.users 1..1000",
+                                            "backfill public.users 1001..2000",
                                             "backfill public.users 2001..2500"});
   CHECK(run.reporter.backfill.back() == "public.users 1500/1500 done");
   CHECK(run.record("r1")->phase == AppliedPhase::expanded);
@@ -240,7 +262,8 @@ TEST_CASE("Executor: the holder's heartbeat stays alive through long backoffs") 
   Run run;
   CountingDatabase db(run.server);
   run.server.failures.push_back({"CREATE TABLE a", "55P03", 6});
-  migrate::core::RevisionGraph graph = migrate::core::load_revisions({sql_file("r1", "", k_two_tables)});
+  migrate::core::RevisionGraph graph =
+      migrate::core::load_revisions({sql_file("r1", "", k_two_tables)});
   auto plan = migrate::core::plan_upgrade(graph, {}, "");
   Executor(db, run.reporter, run.clock, run.options).run(graph, plan, {});
   // 100 + 200 + 400 + 800 + 1600 + 3200 ms of backoff, and more with jitter: over 5 s.

@@ -2,7 +2,6 @@
 // and polling, the report of the holder, giving up with exit 5, refusing a
 // transaction-pooling proxy, and releasing the lock at the end of the scope.
 #include "engine/migration_lock.hpp"
-
 #include "support/engine_fakes.hpp"
 #include "support/memory_database.hpp"
 #include "support/test_helpers.hpp"
@@ -16,7 +15,9 @@ using migrate::testing::MemoryDatabase;
 using migrate::testing::MemoryServer;
 using migrate::testing::RecordingReporter;
 
-TEST_CASE("MigrationLock: takes a free lock at once, records the holder, and releases it at the end of its scope") {
+TEST_CASE(
+    "MigrationLock: takes a free lock at once, records the holder, and releases it at the end of "
+    "its scope") {
   MemoryServer server;
   MemoryDatabase db(server), other(server);
   db.create_state();
@@ -35,7 +36,8 @@ TEST_CASE("MigrationLock: takes a free lock at once, records the holder, and rel
   CHECK_FALSE(other.lock_holder().has_value());
 }
 
-TEST_CASE("MigrationLock: waits with growing pauses, reports the holder, then gives up with exit 5") {
+TEST_CASE(
+    "MigrationLock: waits with growing pauses, reports the holder, then gives up with exit 5") {
   MemoryServer server;
   MemoryDatabase holder(server), db(server);
   REQUIRE(holder.try_lock());
@@ -43,10 +45,13 @@ TEST_CASE("MigrationLock: waits with growing pauses, reports the holder, then gi
   FakeClock clock;
   LockOptions options;
   options.wait = std::chrono::seconds(12);
-  auto error = error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, options); });
+  auto error =
+      error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, options); });
   CHECK(error.code() == ExitCode::lock_not_acquired);
-  CHECK_THAT(error.what(), Catch::StartsWith("the migration lock was not acquired within 12.0s: it is held by pid " +
-                                             std::to_string(holder.pid())));
+  CHECK_THAT(
+      error.what(),
+      Catch::StartsWith("the migration lock was not acquired within 12.0s: it is held by pid " +
+                        std::to_string(holder.pid())));
   CHECK_THAT(error.hint(), Catch::Contains("migrate lock clear"));
   CHECK(clock.slept() == std::chrono::seconds(12));
   // Polls 20, 40, 80 ... ms, at most a second apart: about twenty tries in 12 s, not 600.
@@ -74,13 +79,16 @@ TEST_CASE("MigrationLock: a lock released while waiting is taken") {
   CHECK(clock.slept() < std::chrono::seconds(5));
 }
 
-TEST_CASE("MigrationLock: a connection whose backend changes between statements is refused, leaving no lock") {
+TEST_CASE(
+    "MigrationLock: a connection whose backend changes between statements is refused, leaving no "
+    "lock") {
   MemoryServer server;
   server.pooled = true;
   MemoryDatabase db(server);
   RecordingReporter reporter;
   FakeClock clock;
-  auto error = error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, LockOptions{}); });
+  auto error =
+      error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, LockOptions{}); });
   CHECK(error.code() == ExitCode::runtime);
   CHECK_THAT(error.what(), Catch::Contains("transaction-pooling proxy"));
   CHECK(server.lock_pid == 0);
@@ -98,7 +106,8 @@ TEST_CASE("MigrationLock: a signal while waiting stops with exit 130 and changes
   REQUIRE(holder.try_lock());
   RecordingReporter reporter;
   SignallingClock clock;
-  auto error = error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, LockOptions{}); });
+  auto error =
+      error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, LockOptions{}); });
   migrate::engine::g_interrupted = false;
   CHECK(error.code() == ExitCode::interrupted);
   CHECK(server.lock_pid == holder.pid());

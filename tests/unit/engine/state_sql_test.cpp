@@ -118,7 +118,8 @@ TEST_CASE("StateSql::mark_in_progress: the running phase and steps done") {
   std::string sql = StateSql("migrate").mark_in_progress(revision, Phase::expand, 3, "v2", "0.1.0");
   CHECK_THAT(sql, Catch::StartsWith("INSERT INTO \"migrate\".\"revisions\" "));
   CHECK_THAT(sql, Catch::Contains("VALUES ('a''1', ARRAY['p1','p2']::text[], 'add names', '" +
-                                  migrate::core::checksum(revision.content) + "', 'in_progress', 'expand', 3, now(), "));
+                                  migrate::core::checksum(revision.content) +
+                                  "', 'in_progress', 'expand', 3, now(), "));
   CHECK_THAT(
       sql, Catch::EndsWith("ON CONFLICT (id) DO UPDATE SET phase = 'in_progress', running_phase = "
                            "EXCLUDED.running_phase, steps_done = EXCLUDED.steps_done"));
@@ -138,7 +139,8 @@ TEST_CASE("StateSql: updates, forgetting and events") {
         "'pid 42''s lock')");
   Revision revision = revision_named("a1");
   CHECK(state.update_checksum(revision, "accepted") ==
-        "UPDATE \"migrate\".\"revisions\" SET checksum = '" + migrate::core::checksum(revision.content) +
+        "UPDATE \"migrate\".\"revisions\" SET checksum = '" +
+            migrate::core::checksum(revision.content) +
             "', content = '-- migrate:up\nSELECT 1;\n', path = 'm/a1.sql', note = 'accepted' WHERE "
             "id = 'a1'");
   for (const auto& sql :

@@ -1,9 +1,9 @@
 // What SQL touches, and where diverging branches touch the same tables and columns.
 #include "core/checks/branch_overlap.hpp"
-#include "core/sql/parse_tree.hpp"
 
 #include <fmt/format.h>
 
+#include "core/sql/parse_tree.hpp"
 #include "support/test_helpers.hpp"
 
 using migrate::core::branch_overlaps;
@@ -57,25 +57,23 @@ Strings summary(const std::vector<Overlap>& overlaps) {
 }  // namespace
 
 TEST_CASE("touched_objects: names columns for column-level statements, the table otherwise") {
-  const std::
-      string
-          content =
-              "-- migrate:revision a1\n"
-              "-- migrate:up\n"
-              "CREATE TABLE app.audit (id bigint PRIMARY KEY, user_id bigint REFERENCES users "
-              "(id));\n"                                    // 3
-              "ALTER TABLE users ADD COLUMN first text,\n"  // 4
-              "  DROP COLUMN nickname, ALTER COLUMN email SET NOT NULL;\n"
-              "ALTER TABLE users RENAME COLUMN name TO full_name;\n"  // 6
-              "CREATE INDEX CONCURRENTLY users_first ON users (lower(first), last) WHERE active;\n"
-              "UPDATE users SET first = split_part(name, ' ', 1);\n"  // 8
-              "INSERT INTO app.audit (id) VALUES (1);\n"
-              "DELETE FROM \"Orders\";\n"  // 10
-              "ALTER TABLE users ADD CONSTRAINT users_age CHECK (age > 0) NOT VALID;\n"
-              "-- migrate:contract\n"
-              "DROP TABLE legacy_users, app.old;\n"  // 13
-              "-- migrate:down\n"
-              "DROP TABLE everything;\n";
+  const std::string content =
+      "-- migrate:revision a1\n"
+      "-- migrate:up\n"
+      "CREATE TABLE app.audit (id bigint PRIMARY KEY, user_id bigint REFERENCES users "
+      "(id));\n"                                    // 3
+      "ALTER TABLE users ADD COLUMN first text,\n"  // 4
+      "  DROP COLUMN nickname, ALTER COLUMN email SET NOT NULL;\n"
+      "ALTER TABLE users RENAME COLUMN name TO full_name;\n"  // 6
+      "CREATE INDEX CONCURRENTLY users_first ON users (lower(first), last) WHERE active;\n"
+      "UPDATE users SET first = split_part(name, ' ', 1);\n"  // 8
+      "INSERT INTO app.audit (id) VALUES (1);\n"
+      "DELETE FROM \"Orders\";\n"  // 10
+      "ALTER TABLE users ADD CONSTRAINT users_age CHECK (age > 0) NOT VALID;\n"
+      "-- migrate:contract\n"
+      "DROP TABLE legacy_users, app.old;\n"  // 13
+      "-- migrate:down\n"
+      "DROP TABLE everything;\n";
   CHECK(touches_of("migrations/a1.sql", content) ==
         Strings{"app.audit - create table migrations/a1.sql:3",
                 "public.users id reference migrations/a1.sql:3",

@@ -43,9 +43,9 @@ TEST_CASE("lint_revision: syntax errors are errors at the exact line") {
 }
 
 TEST_CASE("lint_revision: every statement with a syntax error is reported, once") {
-  CHECK(lint_sql(
-            "SELECT 1;\nSELECT 2 FROM;\nALTER TABLE users ADDD x int;\nALTER TABLE users\n  DROPP y;\n",
-            "-- migrate:down\n") ==
+  CHECK(lint_sql("SELECT 1;\nSELECT 2 FROM;\nALTER TABLE users ADDD x int;\nALTER TABLE users\n  "
+                 "DROPP y;\n",
+                 "-- migrate:down\n") ==
         Strings{"migrations/8fb4.sql:5: error[syntax]: syntax error at end of input",
                 "migrations/8fb4.sql:6: error[syntax]: syntax error at or near \"ADDD\"",
                 "migrations/8fb4.sql:8: error[syntax]: syntax error at or near \"DROPP\""});
@@ -272,8 +272,9 @@ TEST_CASE("lint_revision: an SQL revision without a down section is a warning") 
 
 TEST_CASE("lint_revision: findings come in line order, once each") {
   CHECK(
-      lint_sql("ALTER TABLE users ALTER COLUMN age TYPE bigint, DROP COLUMN name;\nSELECT 1 FROM;\n",
-               "") ==
+      lint_sql(
+          "ALTER TABLE users ALTER COLUMN age TYPE bigint, DROP COLUMN name;\nSELECT 1 FROM;\n",
+          "") ==
       Strings{
           "migrations/8fb4.sql:1: warning[missing-down]: no `-- migrate:down` section: `migrate "
           "downgrade` cannot revert this revision\n"

@@ -25,14 +25,19 @@ Strings problems_in(const std::vector<SourceFile>& files, Phase phase) {
 }  // namespace
 
 TEST_CASE("check_plan_sql: a misspelt statement is located, never skipped") {
-  CHECK(problems_in({{"a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\nSELEC 2;\n"}},
-                    Phase::down) == Strings{"a.sql:6: SQL syntax error: syntax error at or near \"SELEC\""});
+  CHECK(problems_in({{"a.sql",
+                      "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT "
+                      "1;\nSELEC 2;\n"}},
+                    Phase::down) ==
+        Strings{"a.sql:6: SQL syntax error: syntax error at or near \"SELEC\""});
 }
 
 TEST_CASE("check_plan_sql: statements of other phases are parsed too") {
   std::vector<SourceFile> files = {
-      {"a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n-- migrate:down\nDROP TABEL t;\n"}};
-  CHECK(problems_in(files, Phase::down) == Strings{"a.sql:5: SQL syntax error: syntax error at or near \"TABEL\""});
+      {"a.sql",
+       "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n-- migrate:down\nDROP TABEL t;\n"}};
+  CHECK(problems_in(files, Phase::down) ==
+        Strings{"a.sql:5: SQL syntax error: syntax error at or near \"TABEL\""});
   // Expand-phase statements are parsed by lint, which upgrade runs on them.
   CHECK(problems_in(files, Phase::expand).empty());
 }

@@ -68,7 +68,8 @@ TEST_CASE("import_tool_from: the names --from takes") {
 }
 
 TEST_CASE("boolean_setting: a key's true or false, blanks and comments allowed") {
-  CHECK(boolean_setting("# note\nrun_in_transaction = false # why\n", "run_in_transaction") == false);
+  CHECK(boolean_setting("# note\nrun_in_transaction = false # why\n", "run_in_transaction") ==
+        false);
   CHECK(boolean_setting("executeInTransaction=true\n", "executeInTransaction") == true);
   CHECK(!boolean_setting("other = false\n", "run_in_transaction"));
 }

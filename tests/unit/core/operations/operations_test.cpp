@@ -150,7 +150,8 @@ TEST_CASE("parse_operation: unknown and repeated keys are reported at their line
 
 TEST_CASE("parse_operation: a name or key that is a list or a mapping is reported at its line") {
   CHECK(problems_of("  - [add_column]: {table: users}\n") ==
-        Strings{"r.yaml:3: an operation's name must be text (add_column, sql, ...), not a list or a mapping"});
+        Strings{"r.yaml:3: an operation's name must be text (add_column, sql, ...), not a list or "
+                "a mapping"});
   CHECK(problems_of("  - drop_table:\n"
                     "      table: a\n"
                     "      [x]: 1\n") ==

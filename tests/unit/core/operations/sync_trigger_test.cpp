@@ -233,7 +233,7 @@ TEST_CASE(
         "'\"public\".\"users\"'::regclass AND tgname = 'migrate_sync_8fb4c8_users') THEN\n"
         "    CREATE TRIGGER \"migrate_sync_8fb4c8_users\" BEFORE INSERT OR UPDATE ON "
         "\"public\".\"users\" FOR EACH ROW WHEN (current_setting('migrate.backfill', true) IS "
-            "DISTINCT FROM 'on') EXECUTE FUNCTION "
+        "DISTINCT FROM 'on') EXECUTE FUNCTION "
         "\"public\".\"migrate_sync_8fb4c8_users\"();\n"
         "  END IF;\n"
         "END\n"

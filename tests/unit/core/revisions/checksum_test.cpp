@@ -49,7 +49,8 @@ TEST_CASE("checksum: real changes give another checksum") {
   CHECK(checksum("-- migrate:up\nSELECT 1 ;\n") != checksum(base));
   CHECK(checksum("-- migrate:up\nselect 1;\n") != checksum(base));
   CHECK(checksum("-- migrate:up\nSELECT 1;\nSELECT 2;\n") != checksum(base));
-  CHECK(checksum("-- migrate:up\nSELECT1;\n") != checksum(base));  // removing whitespace is not folding it
+  CHECK(checksum("-- migrate:up\nSELECT1;\n") !=
+        checksum(base));  // removing whitespace is not folding it
 }
 
 TEST_CASE("normalize_for_checksum: the text version 1 hashes") {

@@ -1,11 +1,11 @@
 // The revision DAG: heads, bases, deterministic order, ancestry and prefixes.
 #include "core/revisions/revision_graph.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "support/test_helpers.hpp"
 

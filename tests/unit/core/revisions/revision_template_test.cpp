@@ -8,18 +8,23 @@ using migrate::test::parse;
 using Strings = std::vector<std::string>;
 
 TEST_CASE("revision_file_name: the id, a slug of the message and the extension") {
-  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names", migrate::core::RevisionFormat::sql) ==
+  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names",
+                           migrate::core::RevisionFormat::sql) ==
         "8fb4c8c111aa_add_first_and_last_names.sql");
-  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names", migrate::core::RevisionFormat::yaml) ==
+  CHECK(revision_file_name("8fb4c8c111aa", "add first and last names",
+                           migrate::core::RevisionFormat::yaml) ==
         "8fb4c8c111aa_add_first_and_last_names.yaml");
 }
 
 TEST_CASE(
     "revision_file_name: the slug is lowercase, with runs of other characters as one underscore") {
-  CHECK(revision_file_name("a1", "Add users.Email -- NOT NULL!", migrate::core::RevisionFormat::sql) ==
+  CHECK(revision_file_name("a1", "Add users.Email -- NOT NULL!",
+                           migrate::core::RevisionFormat::sql) ==
         "a1_add_users_email_not_null.sql");
-  CHECK(revision_file_name("a1", "  (hotfix) v1.0.1  ", migrate::core::RevisionFormat::sql) == "a1_hotfix_v1_0_1.sql");
-  CHECK(revision_file_name("a1", "café au lait", migrate::core::RevisionFormat::sql) == "a1_caf_au_lait.sql");
+  CHECK(revision_file_name("a1", "  (hotfix) v1.0.1  ", migrate::core::RevisionFormat::sql) ==
+        "a1_hotfix_v1_0_1.sql");
+  CHECK(revision_file_name("a1", "café au lait", migrate::core::RevisionFormat::sql) ==
+        "a1_caf_au_lait.sql");
 }
 
 TEST_CASE("revision_file_name: a message without letters or digits gives no slug") {
@@ -28,8 +33,9 @@ TEST_CASE("revision_file_name: a message without letters or digits gives no slug
 }
 
 TEST_CASE("revision_file_name: the slug is at most 40 characters, without a trailing underscore") {
-  std::string name = revision_file_name(
-      "a1", "create the table that holds every order line of every customer", migrate::core::RevisionFormat::sql);
+  std::string name =
+      revision_file_name("a1", "create the table that holds every order line of every customer",
+                         migrate::core::RevisionFormat::sql);
   CHECK(name == "a1_create_the_table_that_holds_every_order.sql");
   CHECK(revision_file_name("a1", std::string(100, 'x'), migrate::core::RevisionFormat::sql) ==
         "a1_" + std::string(40, 'x') + ".sql");

@@ -97,7 +97,8 @@ TEST_CASE("parse_sql_revision: CRLF files parse like LF files") {
   CHECK(crlf.revision->id == "a");
   CHECK(crlf.revision->parents == Strings{"p"});
   CHECK(crlf.revision->up.first_line == 4);
-  CHECK(migrate::core::checksum(crlf.revision->content) == migrate::core::checksum(lf.revision->content));
+  CHECK(migrate::core::checksum(crlf.revision->content) ==
+        migrate::core::checksum(lf.revision->content));
 }
 
 TEST_CASE("parse_sql_revision: comments before '-- migrate:up' are allowed") {

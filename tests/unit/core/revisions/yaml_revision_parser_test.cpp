@@ -228,9 +228,11 @@ TEST_CASE(
 // yaml-cpp's "bad conversion" once escaped here, with no file named.
 TEST_CASE("parse_yaml_revision: a key that is a list or a mapping is a problem on its line") {
   CHECK(problems_of("m/r.yaml", yaml_with("revision: r\n[a, b]: x\n")) ==
-        Strings{"m/r.yaml:2: a key must be one of revision, parents, message, transaction, statement_timeout, "
+        Strings{"m/r.yaml:2: a key must be one of revision, parents, message, transaction, "
+                "statement_timeout, "
                 "operations, not a list or a mapping"});
   CHECK(problems_of("m/r.yaml", yaml_with("revision: r\n? {a: 1}\n: x\n")) ==
-        Strings{"m/r.yaml:2: a key must be one of revision, parents, message, transaction, statement_timeout, "
+        Strings{"m/r.yaml:2: a key must be one of revision, parents, message, transaction, "
+                "statement_timeout, "
                 "operations, not a list or a mapping"});
 }

@@ -1,9 +1,9 @@
 // Splitting scripts into statements as psql does, and quoting.
 #include "core/sql/sql_text.hpp"
-#include "core/sql/grammar.hpp"
 
 #include <stdexcept>
 
+#include "core/sql/grammar.hpp"
 #include "support/test_helpers.hpp"
 
 using migrate::core::is_blank_sql;
@@ -140,7 +140,8 @@ TEST_CASE("quote_literal: the quoted text parses back as one literal") {
 
 TEST_CASE("split_statements: a misspelt statement is a statement of its own, never skipped") {
   // The parser (syntax gate, lint) then names it.
-  CHECK(split("SELECT 1;\nSELEC 2;\nSELECT 3;", 10) == Strings{"10: SELECT 1", "11: SELEC 2", "12: SELECT 3"});
+  CHECK(split("SELECT 1;\nSELEC 2;\nSELECT 3;", 10) ==
+        Strings{"10: SELECT 1", "11: SELEC 2", "12: SELECT 3"});
   CHECK(split("SELECT 1;\nfoo") == Strings{"1: SELECT 1", "2: foo"});
 }
 
