@@ -68,7 +68,7 @@ scenario() {
       ;;
     migrate)
       timeout "$MAX_SECONDS" "$MIGRATE_BIN" --dir "$MIGRATIONS" --database-url "$(bench_url "$DB")" \
-        upgrade --batch-size "$BATCH" >"$dir/op.out" 2>&1 || status=$?
+        upgrade --allow-existing-schema --batch-size "$BATCH" >"$dir/op.out" 2>&1 || status=$?
       ;;
   esac
   ms=$(bench_ms_since "$t0")

@@ -13,8 +13,8 @@ namespace migrate::commands {
 // Options shared by the commands that change the database.
 struct RunOptions {
   std::string lock_wait = "5m";
-  std::string lock_timeout = "2s";
-  int retries = 10;
+  std::string lock_timeout = "500ms";  // engine::k_default_lock_timeout
+  int retries = 15;
   std::string retry_deadline = "10m";
   std::string statement_timeout = "0";
   std::string terminate_blockers_after;

@@ -14,6 +14,13 @@
 
 namespace migrate::engine {
 
+// The lock_timeout of every DDL step unless --lock-timeout says otherwise: the
+// longest the application's queries queue behind a step that waits for its
+// table lock. Chosen from bench/lock_outage.sh (docs/benchmarks.md): the
+// application's worst request is about one lock_timeout, and 500 ms keeps it
+// under 1 s with room for a loaded machine.
+inline constexpr std::chrono::milliseconds k_default_lock_timeout{500};
+
 // A backend session as pg_stat_activity shows it.
 struct Session {
   int pid = 0;
@@ -153,7 +160,7 @@ struct BackfillBatch {
   std::vector<std::string> upper;
   long long rows_done = 0;  // before this batch
   int limit = 1000;
-  std::chrono::milliseconds lock_timeout{2000};
+  std::chrono::milliseconds lock_timeout = k_default_lock_timeout;
   std::chrono::milliseconds statement_timeout{0};
 };
 
@@ -166,7 +173,7 @@ struct BackfillBatchResult {
 // transaction for longer than `terminate_idle_after` (zero: none). Active
 // sessions are never terminated.
 struct BlockerPolicy {
-  std::chrono::milliseconds lock_timeout{2000};
+  std::chrono::milliseconds lock_timeout = k_default_lock_timeout;
   std::chrono::milliseconds terminate_idle_after{0};
 
   bool should_terminate(const Session& session) const;

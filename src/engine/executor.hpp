@@ -24,8 +24,8 @@ namespace migrate::engine {
 enum class Interrupted { refuse, resume, skip };
 
 struct ExecutionOptions {
-  std::chrono::milliseconds lock_timeout{2000};
-  int retries = 10;  // attempts after the first
+  std::chrono::milliseconds lock_timeout = k_default_lock_timeout;
+  int retries = 15;  // attempts after the first
   std::chrono::milliseconds retry_deadline{std::chrono::minutes(10)};
   std::chrono::milliseconds statement_timeout{0};         // 0: none
   std::chrono::milliseconds terminate_blockers_after{0};  // 0: never terminate

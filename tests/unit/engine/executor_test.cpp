@@ -69,7 +69,7 @@ struct Run {
 TEST_CASE("Executor: a transactional revision runs as one batch together with its state row") {
   Run run;
   run.upgrade({sql_file("r1", "", k_two_tables)});
-  CHECK(run.server.executed == std::vector<std::string>{"SET LOCAL lock_timeout = '2000ms'",
+  CHECK(run.server.executed == std::vector<std::string>{"SET LOCAL lock_timeout = '500ms'",
                                                         "SET LOCAL statement_timeout = '0ms'",
                                                         "CREATE TABLE a (id int)",
                                                         "CREATE TABLE b (id int)"});
@@ -111,7 +111,7 @@ TEST_CASE(
   run.server.failures.push_back({"CREATE TABLE a", "55P03"});
   auto error = error_from<DatabaseError>([&] { run.upgrade({sql_file("r1", "", k_two_tables)}); });
   CHECK_THAT(error.what(),
-             Catch::Contains("could not get a lock within lock_timeout 2.0s after 3 attempts"));
+             Catch::Contains("could not get a lock within lock_timeout 500ms after 3 attempts"));
   CHECK_THAT(error.hint(), Catch::StartsWith("nothing of this step was applied"));
   CHECK(run.reporter.retries.size() == 2);
   CHECK(run.server.state.revisions.empty());
@@ -143,9 +143,9 @@ TEST_CASE(
   Run run;
   run.upgrade({no_transaction_file("r1")});
   CHECK(without_index_checks(run.server.executed) ==
-        std::vector<std::string>{"SET lock_timeout = '2000ms'", "SET statement_timeout = '0ms'",
+        std::vector<std::string>{"SET lock_timeout = '500ms'", "SET statement_timeout = '0ms'",
                                  "CREATE INDEX CONCURRENTLY a_idx ON a (id)",
-                                 "SET lock_timeout = '2000ms'", "SET statement_timeout = '0ms'",
+                                 "SET lock_timeout = '500ms'", "SET statement_timeout = '0ms'",
                                  "CREATE INDEX CONCURRENTLY b_idx ON b (id)"});
   // Before the revision is recorded, each index it built concurrently is checked valid.
   REQUIRE(run.server.executed.size() == 8);
