@@ -131,15 +131,8 @@ void check_revision_text(const Revision& revision, std::vector<FileProblem>& pro
     std::vector<SqlStatement> statements;
     try {
       statements = split_statements(section->text, section->first_line);
-    } catch (const std::runtime_error& error) {
-      std::string message = error.what();
-      int line = section->first_line;
-      if (message.rfind("line ", 0) == 0) {
-        size_t colon = message.find(": ");
-        line = std::stoi(message.substr(5, colon - 5));
-        message = message.substr(colon + 2);
-      }
-      problems.push_back({revision.path, line, message, ""});
+    } catch (const SplitError& error) {
+      problems.push_back({revision.path, error.line(), error.message(), ""});
       continue;
     }
     if (!revision.transactional) continue;
