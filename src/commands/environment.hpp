@@ -24,6 +24,7 @@ struct Settings {
   std::string dir;      // the migrations directory
   std::string schema;   // migrate's state schema
   bool json = false;
+  bool verbose = false;          // -v: more detail
   bool database_given = false;   // named by flag, DATABASE_URL or migrate.yaml
   std::string database_display;  // the target without any password
   std::string host;              // this machine, for the lock holder row
@@ -62,11 +63,14 @@ class Environment {
   const std::string& dir() const { return m_settings.dir; }
   const std::string& schema() const { return m_settings.schema; }
   bool json() const { return m_settings.json; }
+  bool verbose() const { return m_settings.verbose; }
   bool database_given() const { return m_settings.database_given; }
   const std::string& database_display() const { return m_settings.database_display; }
 
-  // Throws InvalidFilesError for any problem in the directory.
-  core::RevisionGraph load_graph() const { return m_seams.load_graph(); }
+  // Throws InvalidFilesError for any problem in the directory. Warns about
+  // each draft (a revision that runs nothing yet), which only the commands
+  // that would apply it refuse.
+  core::RevisionGraph load_graph() const;
   // Throws Error(runtime) when the database cannot be reached.
   std::unique_ptr<engine::Database> connect() const { return m_seams.connect(); }
   std::string source(const std::string& flag) const { return m_seams.source(flag); }

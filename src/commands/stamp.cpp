@@ -57,6 +57,7 @@ int run_stamp(Environment& env, const StampOptions& options) {
   }
   if (!options.target.empty()) {
     core::StampPlan plan = core::plan_stamp(graph, preflight.phases(), options.target);
+    core::refuse_drafts(graph, plan.record, "`migrate stamp` would record it as applied");
     if (!plan.forget.empty() && !options.run.sql &&
         !confirm_forget(env, graph, plan.forget, options.yes)) {
       env.out() << "Forgot nothing; the records are unchanged.\n";

@@ -138,7 +138,8 @@ std::string write_new_file(const std::string& dir, const std::string& name,
   stdfs::create_directories(dir, error);
   stdfs::path path = stdfs::path(dir) / name;
   if (stdfs::exists(path))
-    throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()));
+    throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()),
+                      "move it aside or delete it, then run the command again");
   std::ofstream out(path, std::ios::binary);
   out << content;
   if (!out) throw Error(ExitCode::runtime, fmt::format("cannot write {}", path.string()));

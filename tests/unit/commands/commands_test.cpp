@@ -74,7 +74,7 @@ TEST_CASE("run_status: a revision the files do not know exits 3 and is named") {
   world.files.pop_back();  // this checkout lacks r3
   world.out.str("");
   auto status = world.environment("status");
-  CHECK(migrate::commands::run_status(status) ==
+  CHECK(migrate::commands::run_status(status, {}) ==
         static_cast<int>(migrate::ExitCode::unknown_revisions));
   CHECK_THAT(world.out.str(),
              Catch::Contains("UNKNOWN    1 revision in the database that the files do not know"));

@@ -1,0 +1,21 @@
+#include "commands/environment.hpp"
+
+#include <fmt/format.h>
+
+namespace migrate::commands {
+
+core::RevisionGraph Environment::load_graph() const {
+  core::RevisionGraph graph = m_seams.load_graph();
+  // A draft is what `migrate new` writes: reading commands go on, so that
+  // two revisions can be scaffolded before either is written.
+  for (const auto& id : graph.order()) {
+    const core::Revision& revision = graph.get(id);
+    if (revision.is_draft())
+      m_seams.reporter.warning(
+          fmt::format("{} (a draft: write it before `migrate upgrade`, which refuses to apply it)",
+                      core::draft_problem(revision).located()));
+  }
+  return graph;
+}
+
+}  // namespace migrate::commands
