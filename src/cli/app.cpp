@@ -25,6 +25,7 @@ struct App::Options {
   NewOptions new_revision;
   ShowOptions show;
   StatusOptions status;
+  DumpOptions dump;
   HistoryOptions history;
   ResolveBranchOptions resolve;
   LockClearOptions lock_clear;
@@ -286,6 +287,14 @@ App::App()
   describe(wait, Reaches::database,
            {"migrate wait && migrate upgrade", "migrate --wait 2m wait",
             "migrate --wait 30s upgrade   the same, in one command"});
+
+  auto* dump = m_app.add_subcommand(
+      "dump", "Print the database's schema (pg_dump --schema-only, without migrate's state)");
+  dump->add_option("--file", o.dump.file, "Write it to this file instead of stdout (replaced)");
+  bind(dump, "dump", [&o](commands::Environment& c) { return run_dump(c, o.dump); });
+  describe(dump, Reaches::database,
+           {"migrate dump --file schema.sql   after `migrate upgrade`, to commit with the files",
+            "migrate dump | diff schema.sql -  has the schema drifted?"});
 
   auto* history = m_app.add_subcommand(
       "history", "List revisions, newest first, marking those the database has applied");

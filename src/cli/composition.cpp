@@ -15,6 +15,7 @@
 #include "core/revisions/revision_loader.hpp"
 #include "engine/connect_wait.hpp"
 #include "fs/migrations_dir.hpp"
+#include "fs/pg_dump.hpp"
 #include "pg/pg_database.hpp"
 
 namespace migrate::cli {
@@ -133,7 +134,10 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
       output == Output::script ? static_cast<std::ostream&>(m_script) : std::cout,
       report::Style::detect(stdout, color, terminal),
       *m_prompt,
-      m_clock};
+      m_clock,
+      [this](const std::string& exclude) {
+        return fs::pg_dump_schema(libpq_connection(m_connection, *m_reporter), exclude);
+      }};
   m_environment = std::make_unique<commands::Environment>(std::move(settings), std::move(seams));
 }
 

@@ -63,6 +63,9 @@ struct ShowOptions {
   bool write = false;
   bool recorded = false;  // the content the database recorded, not the file's
 };
+struct DumpOptions {
+  std::string file;  // "" = stdout
+};
 struct StatusOptions {
   bool exit_code = false;  // exit 9 when revisions are pending
 };
@@ -91,6 +94,7 @@ int run_status(Environment& env, const StatusOptions& options);
 int run_history(Environment& env, const HistoryOptions& options);
 int run_current(Environment& env);
 int run_wait(Environment& env);
+int run_dump(Environment& env, const DumpOptions& options);
 int run_heads(Environment& env);
 int run_show(Environment& env, const ShowOptions& options);
 int run_resolve_branch(Environment& env, const ResolveBranchOptions& options);

@@ -18,4 +18,9 @@ core::RevisionGraph Environment::load_graph() const {
   return graph;
 }
 
+std::string Environment::dump_schema(const std::string& exclude) const {
+  if (!m_seams.dump_schema) throw usage_error("this environment cannot dump a schema");
+  return m_seams.dump_schema(exclude);
+}
+
 }  // namespace migrate::commands

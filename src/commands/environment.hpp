@@ -53,6 +53,8 @@ class Environment {
     report::Style out_style;
     Prompt& prompt;
     engine::Clock& clock;
+    // pg_dump --schema-only of the database, without schema `exclude`.
+    std::function<std::string(const std::string& exclude)> dump_schema = {};
   };
 
   Environment(Settings settings, Seams seams)
@@ -79,6 +81,8 @@ class Environment {
   const report::Style& out_style() const { return m_seams.out_style; }
   Prompt& prompt() const { return m_seams.prompt; }
   engine::Clock& clock() const { return m_seams.clock; }
+  // Throws Error(usage) when the environment cannot dump (no pg_dump).
+  std::string dump_schema(const std::string& exclude) const;
 
  private:
   Settings m_settings;

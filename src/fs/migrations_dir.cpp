@@ -132,6 +132,15 @@ std::vector<core::SourceFile> read_migrations(const std::string& dir) {
   return files;
 }
 
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out)
+    throw Error(ExitCode::runtime, fmt::format("cannot write {}: {}", path, std::strerror(errno)),
+                "check that its directory exists and is writable");
+}
+
 std::string write_new_file(const std::string& dir, const std::string& name,
                            const std::string& content) {
   std::error_code error;
