@@ -22,11 +22,11 @@ std::unique_ptr<Database> connect_waiting(const std::function<std::unique_ptr<Da
       if (wait.count() == 0 || !core::may_answer_later(error.what())) throw;
       const auto now = clock.now();
       if (now >= deadline)
-        throw Error(
-            error.code(),
-            fmt::format("{} (still, after waiting {})", error.what(), core::format_duration(wait)),
-            fmt::format("the database did not answer within --wait {}; {}",
-                        core::format_duration(wait), error.hint()));
+        throw Error(error.code(),
+                    fmt::format("no answer after waiting {}: {}", core::format_duration(wait),
+                                error.what()),
+                    fmt::format("the database did not answer within --wait {}; {}",
+                                core::format_duration(wait), error.hint()));
       if (!said)
         reporter.info(fmt::format("waiting up to {} for the database to answer ({})",
                                   core::format_duration(wait), error.what()));

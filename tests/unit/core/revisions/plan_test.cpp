@@ -408,3 +408,26 @@ TEST_CASE("refuse_drafts: drafts outside the ids are no concern") {
   auto graph = migrate::core::load_revisions({sql_file("a"), sql_file("b", "a", "")});
   CHECK_NOTHROW(migrate::core::refuse_drafts(graph, {"a"}, "`migrate upgrade` would apply it"));
 }
+
+TEST_CASE("revision_range: A:B, A: and :B as Alembic's history -r") {
+  auto graph = merged();  // a -> b, a -> c, (b, c) -> m -> n
+  auto ids = [&](const std::string& range) {
+    return migrate::test::members(graph, migrate::core::revision_range(graph, range));
+  };
+  CHECK(ids("b:n") == Strings{"b", "m", "n"});
+  CHECK(ids("m:") == Strings{"m", "n"});
+  CHECK(ids(":b") == Strings{"a", "b"});
+  CHECK(ids("base:head") == Strings{"a", "b", "c", "m", "n"});
+  CHECK(ids("a:m") == Strings{"a", "b", "c", "m"});
+}
+
+TEST_CASE("revision_range: a range that cannot hold anything is a usage error") {
+  auto graph = merged();
+  auto reversed = error_from([&] { migrate::core::revision_range(graph, "n:b"); });
+  CHECK(reversed.code() == ExitCode::usage);
+  CHECK(std::string(reversed.what()) == "n is not an ancestor of b, so the range n:b is empty");
+  auto sideways = error_from([&] { migrate::core::revision_range(graph, "b:c"); });
+  CHECK(std::string(sideways.what()) == "b is not an ancestor of c, so the range b:c is empty");
+  auto no_colon = error_from([&] { migrate::core::revision_range(graph, "b"); });
+  CHECK(std::string(no_colon.what()) == "'b' is not a range");
+}
