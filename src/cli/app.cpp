@@ -398,7 +398,9 @@ int App::run_help() {
     topic = topic->get_subcommand(word);
     path += (path.empty() ? "" : " ") + word;
   }
-  std::cout << topic->help();
+  // CLI::App::help() would describe the command parsed (`help` itself).
+  std::cout << m_app.get_formatter()->make_help(topic, path.empty() ? "migrate" : "migrate " + path,
+                                                CLI::AppFormatMode::Normal);
   return 0;
 }
 
