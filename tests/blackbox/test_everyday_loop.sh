@@ -150,6 +150,33 @@ hints_where_missing() {
 hint: as the database's owner or a superuser, run \`GRANT CREATE ON DATABASE $name TO $role;\`"
   assert_db_untouched "$DATABASE_URL"
 
+  # The server ends the session mid-transaction: said as a lost connection, with what to do.
+  cat >migrations/c3c3c3c3c3c3_slow.sql <<'EOF'
+-- migrate:revision c3c3c3c3c3c3
+-- migrate:parents b2b2b2b2b2b2
+-- migrate:message slow
+-- migrate:up
+CREATE TABLE slow (id int);
+SELECT pg_sleep(30);
+-- migrate:down
+DROP TABLE slow;
+EOF
+  "$MIGRATE_BIN" upgrade >"$PWD/lost.out" 2>"$PWD/lost.err" &
+  local pid=$! tries
+  for ((tries = 0; tries < 200; tries++)); do
+    [[ "$(psql_db "$DATABASE_URL" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")" == t ]] && break
+    sleep 0.1
+  done
+  RC=0
+  wait "$pid" || RC=$?
+  ERR=$(<"$PWD/lost.err")
+  assert_rc 1
+  assert_err_contains "migrate: error: lost the connection to the database during a transaction: terminating connection due to administrator command
+hint: the server rolled that transaction back, so nothing of it was recorded;"
+  rm migrations/c3c3c3c3c3c3_slow.sql
+  table_exists "$DATABASE_URL" slow && fail "the terminated transaction left its table"
+
   run_migrate upgrade
   assert_rc 0
   run_migrate show a1a1a1a1a1a2
