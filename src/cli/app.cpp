@@ -382,6 +382,20 @@ void App::parse(int argc, char** argv) {
       throw usage_error(
           fmt::format("unknown command '{}'{}", word, core::did_you_mean(word, names)),
           "`migrate help` lists the commands");
+    // `lock` is a group: its own commands are checked the same way.
+    std::vector<std::string> inner = names_of(*m_app.get_subcommand(word));
+    if (!inner.empty() && !asks) {
+      std::vector<std::string> rest(args.begin() + static_cast<long>(*position) + 1, args.end());
+      std::optional<size_t> next = command_position(rest);
+      if (!next)
+        throw usage_error(fmt::format("{} needs a command: {}", word, fmt::join(inner, " or ")),
+                          fmt::format("`migrate help {}` describes them", word));
+      const std::string& sub = rest[*next];
+      if (std::find(inner.begin(), inner.end(), sub) == inner.end())
+        throw usage_error(
+            fmt::format("unknown command '{} {}'{}", word, sub, core::did_you_mean(sub, inner)),
+            fmt::format("`migrate help {}` describes its commands", word));
+    }
   }
   m_app.parse(argc, argv);
 }

@@ -122,6 +122,13 @@ hint: \`migrate help\` lists the commands"
   run_migrate help lock frob
   assert_rc 2
   assert_err_contains "migrate: error: no command 'lock frob'"
+  run_migrate lock
+  assert_rc 2
+  assert_err_contains "migrate: error: lock needs a command: status or clear
+hint: \`migrate help lock\` describes them"
+  run_migrate lock stauts
+  assert_rc 2
+  assert_err_contains "migrate: error: unknown command 'lock stauts' (did you mean 'status'?)"
 
   fresh_project
   users_and_an_expand
