@@ -133,9 +133,9 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
     env.out() << result.dump(2) << '\n';
     return 0;
   }
-  if (count == 0)
+  if (count == 0 && contracted == 0)
     env.out() << fmt::format("Nothing to do: the database is at {}.\n", at_text(heads));
-  else
+  else if (count > 0)
     env.out() << fmt::format("{} {} revision{} in {}; the database is at {}.\n", verb, count,
                              count == 1 ? "" : "s", core::format_duration(took), at_text(heads));
   if (contracted > 0)

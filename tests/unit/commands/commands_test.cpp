@@ -193,3 +193,17 @@ TEST_CASE("run_current: the database heads, one a line, from the state alone") {
   CHECK(migrate::commands::run_current(current) == 0);
   CHECK(world.out.str() == "r2\n");
 }
+
+TEST_CASE("run_upgrade: --contract with nothing pending contracts what an earlier run expanded") {
+  World world;
+  with_contract(world);
+  auto env = world.environment("upgrade");
+  REQUIRE(migrate::commands::run_upgrade(env, {}) == 0);
+  world.out.str("");
+  migrate::commands::UpgradeOptions options;
+  options.contract = true;
+  auto again = world.environment("upgrade");
+  REQUIRE(migrate::commands::run_upgrade(again, options) == 0);
+  CHECK(world.server.find("r2")->phase == AppliedPhase::complete);
+  CHECK(world.out.str() == "Contracted 1 revision: the old shape is gone.\n");
+}
