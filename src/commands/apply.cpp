@@ -81,7 +81,7 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
           const std::string& target, const RunOptions& run,
           ContractAfter contract_after = ContractAfter::no) {
   const auto start = std::chrono::steady_clock::now();
-  core::RevisionGraph graph = env.load_graph();
+  core::RevisionGraph graph = env.load_graph(Environment::Drafts::later);
   Preflight preflight(env, run, graph);
   core::AppliedPhases phases = preflight.phases();
   core::Plan plan = planner(graph, phases, target);
@@ -97,13 +97,14 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
     after = phases_after(graph, after, contract);
   }
   std::vector<std::string> heads = heads_of(graph, after);
+  std::vector<std::string> applying;
+  for (const auto& planned : plan)
+    if (planned.phase == core::Phase::expand) applying.push_back(planned.id);
+  core::refuse_drafts(graph, applying, fmt::format("`migrate {}` would apply it", env.command()));
+  env.warn_drafts(graph);
   std::vector<std::string> expanded = expanded_of(graph, after);
 
   if (!plan.empty()) {
-    std::vector<std::string> applying;
-    for (const auto& planned : plan)
-      if (planned.phase == core::Phase::expand) applying.push_back(planned.id);
-    core::refuse_drafts(graph, applying, fmt::format("`migrate {}` would apply it", env.command()));
     preflight.check(plan);
     if (!run.sql)
       env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size() - contracted,

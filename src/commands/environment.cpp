@@ -4,10 +4,15 @@
 
 namespace migrate::commands {
 
-core::RevisionGraph Environment::load_graph() const {
+core::RevisionGraph Environment::load_graph(Drafts drafts) const {
   core::RevisionGraph graph = m_seams.load_graph();
-  // A draft is what `migrate new` writes: reading commands go on, so that
-  // two revisions can be scaffolded before either is written.
+  if (drafts == Drafts::warn) warn_drafts(graph);
+  return graph;
+}
+
+// A draft is what `migrate new` writes: reading commands go on, so that two
+// revisions can be scaffolded before either is written.
+void Environment::warn_drafts(const core::RevisionGraph& graph) const {
   for (const auto& id : graph.order()) {
     const core::Revision& revision = graph.get(id);
     if (revision.is_draft())
@@ -15,7 +20,6 @@ core::RevisionGraph Environment::load_graph() const {
           fmt::format("{} (a draft: write it before `migrate upgrade`, which refuses to apply it)",
                       core::draft_problem(revision).located()));
   }
-  return graph;
 }
 
 std::string Environment::dump_schema(const std::string& exclude) const {

@@ -71,8 +71,11 @@ class Environment {
 
   // Throws InvalidFilesError for any problem in the directory. Warns about
   // each draft (a revision that runs nothing yet), which only the commands
-  // that would apply it refuse.
-  core::RevisionGraph load_graph() const;
+  // that would apply it refuse; those load with Drafts::later and call
+  // warn_drafts once they have refused the drafts they would apply.
+  enum class Drafts { warn, later };
+  core::RevisionGraph load_graph(Drafts drafts = Drafts::warn) const;
+  void warn_drafts(const core::RevisionGraph& graph) const;
   // Throws Error(runtime) when the database cannot be reached.
   std::unique_ptr<engine::Database> connect() const { return m_seams.connect(); }
   std::string source(const std::string& flag) const { return m_seams.source(flag); }

@@ -157,15 +157,16 @@ TEST_CASE("run_upgrade: a draft it would apply is refused before anything is wri
   CHECK(std::string(error.what()) ==
         "r4.sql:5: the 'up' section is empty, and `migrate upgrade` would apply it");
   CHECK(world.server.state.revisions.empty());
-  CHECK(world.reporter.warnings ==
-        std::vector<std::string>{"r4.sql:5: the 'up' section is empty (a draft: write it before "
-                                 "`migrate upgrade`, which refuses to apply it)"});
-  // Up to the revision before the draft, upgrade goes on.
+  CHECK(world.reporter.warnings.empty());  // the error says it, once
+  // Up to the revision before the draft, upgrade goes on, and warns about it.
   migrate::commands::UpgradeOptions options;
   options.target = "r3";
   auto again = world.environment("upgrade");
   CHECK(migrate::commands::run_upgrade(again, options) == 0);
   CHECK(world.server.state.revisions.size() == 3);
+  CHECK(world.reporter.warnings ==
+        std::vector<std::string>{"r4.sql:5: the 'up' section is empty (a draft: write it before "
+                                 "`migrate upgrade`, which refuses to apply it)"});
 }
 
 TEST_CASE("run_status: --exit-code exits 9 while revisions are pending, 0 once none is") {
