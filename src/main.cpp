@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     return app.cli().exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.cli().exit(e);
+  } catch (const migrate::Error& e) {
+    print_error(e.what(), e.hint());
+    return static_cast<int>(e.code());
   } catch (const CLI::ParseError& e) {
     // A connection string in the wrong place is quoted back by CLI11.
     print_error(migrate::core::redact_secrets(e.what()), "see `migrate --help`");

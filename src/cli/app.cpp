@@ -1,6 +1,14 @@
 #include "cli/app.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <optional>
+#include <set>
+
 #include "commands/commands.hpp"
+#include "core/suggest.hpp"
 #include "version.hpp"
 
 namespace migrate::cli {
@@ -16,6 +24,9 @@ struct App::Options {
   ImportOptions import;
   NewOptions new_revision;
   ShowOptions show;
+  StatusOptions status;
+  DumpOptions dump;
+  HistoryOptions history;
   ResolveBranchOptions resolve;
   LockClearOptions lock_clear;
 };
@@ -78,6 +89,44 @@ void add_source_option(CLI::App* command, RunOptions& run) {
                       "MIGRATE_SOURCE or git describe)");
 }
 
+// The global options, listed in each command's help (CLI11 shows only the
+// command's own), and examples of the command.
+enum class Reaches { files, database };
+void describe(CLI::App* command, Reaches reaches, const std::vector<std::string>& examples) {
+  std::string text =
+      reaches == Reaches::database
+          ? "Global options, before or after the command: --database-url URL, --schema NAME, "
+            "--wait DURATION,\n  --dir DIR, --config FILE, --json, -v/--verbose, -q/--quiet, "
+            "--color WHEN"
+          : "Global options, before or after the command: --dir DIR, --config FILE, --json,\n  "
+            "-v/--verbose, -q/--quiet, --color WHEN";
+  text += "\nExamples:";
+  for (const auto& example : examples) text += "\n  " + example;
+  command->footer(text);
+}
+
+// The first word that is not an option (nor an option's value): the command.
+std::optional<size_t> command_position(const std::vector<std::string>& args) {
+  static const std::set<std::string> k_valued = {"--dir",    "--database-url", "--schema",
+                                                 "--config", "--wait",         "--color"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") return std::nullopt;
+    if (arg.size() > 1 && arg[0] == '-') {
+      if (k_valued.count(arg)) ++i;
+      continue;
+    }
+    return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> names_of(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+  return names;
+}
+
 }  // namespace
 
 App::App()
@@ -92,8 +141,10 @@ App::App()
       "Exit codes: 0 success, 1 runtime failure, 2 usage or invalid files, 3 unknown revisions in "
       "the database,\n"
       "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error,\n"
-      "8 a schema or another tool's history migrate did not write (adopt it: import, stamp), 130 "
-      "interrupted.\n"
+      "8 a schema or another tool's history migrate did not write (adopt it: import, stamp),\n"
+      "9 revisions pending (status --exit-code), 130 interrupted.\n"
+      "`migrate help COMMAND` (or `migrate COMMAND --help`) shows a command's options and "
+      "examples.\n"
       "Docs: docs/ in the source tree, or `man migrate`.");
   m_app.add_option("--dir", o.global.dir,
                    "Migrations directory (default: migrations, or dir in migrate.yaml)");
@@ -106,6 +157,15 @@ App::App()
   m_app.add_flag("--json", o.global.json, "Machine-readable output on stdout");
   m_app.add_flag("-v,--verbose", o.global.verbose, "More detail on stderr");
   m_app.add_flag("-q,--quiet", o.global.quiet, "Only errors on stderr");
+  m_app
+      .add_option("--color", o.global.color,
+                  "Colours: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, "
+                  "never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  m_app.add_option("--wait", o.global.wait,
+                   "Retry connecting for up to this long while the database is starting (e.g. "
+                   "30s); exit 1 if it never answers");
 
   using Action = std::function<int(commands::Environment&)>;
   auto bind = [this](CLI::App* command, std::string name, Action action,
@@ -120,6 +180,7 @@ App::App()
   auto* init =
       m_app.add_subcommand("init", "Create the migrations directory and a commented migrate.yaml");
   bind(init, "init", [](commands::Environment& c) { return run_init(c); });
+  describe(init, Reaches::files, {"migrate init", "migrate --dir db/migrations init"});
 
   auto* create =
       m_app.add_subcommand("new", "Write a new revision file whose parents are the current heads");
@@ -129,11 +190,21 @@ App::App()
       ->add_flag("--yaml", o.new_revision.yaml, "Write a YAML revision with declarative operations")
       ->excludes(sql_format);
   bind(create, "new", [&o](commands::Environment& c) { return run_new(c, o.new_revision); });
+  describe(create, Reaches::files,
+           {"migrate new -m \"add users.email\"", "migrate new --yaml -m \"split users.name\""});
 
   auto* upgrade =
       m_app.add_subcommand("upgrade", "Apply pending revisions (the expand phase) up to TARGET");
   upgrade->add_option("target", o.upgrade.target,
                       "head (default), heads, a revision id or prefix, or +N");
+  describe(upgrade, Reaches::database,
+           {"migrate upgrade                 every pending revision (expand phase)",
+            "migrate upgrade +1              the next one only",
+            "migrate upgrade --sql > up.sql  the script, touching nothing",
+            "migrate upgrade --contract      expand and contract at once (development)"});
+  upgrade->add_flag("--contract", o.upgrade.contract,
+                    "Then run the contract phase too, removing the old shape at once (for "
+                    "development: no previous release can be running)");
   add_execution_options(upgrade, o.upgrade.run);
   add_source_option(upgrade, o.upgrade.run);
   bind(
@@ -141,8 +212,11 @@ App::App()
       &o.upgrade.run.sql);
 
   auto* downgrade = m_app.add_subcommand("downgrade", "Undo applied revisions down to TARGET");
-  downgrade->add_option("target", o.downgrade.target, "A revision id or prefix (kept), base, or -N")
-      ->required();
+  downgrade->add_option("target", o.downgrade.target,
+                        "-N (undo the last N), base (undo all), or a revision id or prefix (kept)");
+  describe(downgrade, Reaches::database,
+           {"migrate downgrade -1      undo the last revision",
+            "migrate downgrade 8fb4c8  keep 8fb4c8 and its ancestors, undo the rest"});
   add_execution_options(downgrade, o.downgrade.run);
   bind(
       downgrade, "downgrade",
@@ -153,6 +227,9 @@ App::App()
       "contract", "Run the contract phase of expanded revisions, oldest first");
   contract->add_option("target", o.contract.target,
                        "Contract up to this revision (default: all expanded)");
+  describe(contract, Reaches::database,
+           {"migrate contract         once no instance of the previous release is left",
+            "migrate contract --sql   the script, touching nothing"});
   add_execution_options(contract, o.contract.run);
   bind(
       contract, "contract", [&o](commands::Environment& c) { return run_contract(c, o.contract); },
@@ -169,6 +246,9 @@ App::App()
       "--update-checksum", o.stamp.update_checksum,
       "Accept the changed file of this applied revision (recorded); repeat for several");
   stamp->add_flag("-y,--yes", o.stamp.yes, "Forget applied revisions without asking");
+  describe(stamp, Reaches::database,
+           {"migrate stamp head                    adopt a database whose schema is already there",
+            "migrate stamp --update-checksum 8fb4  accept an applied file's new content"});
   add_lock_options(stamp, o.stamp.run);
   add_source_option(stamp, o.stamp.run);
   bind(
@@ -184,22 +264,65 @@ App::App()
   import->add_option("source", o.import.source, "The other tool's migrations directory")
       ->required();
   bind(import, "import", [&o](commands::Environment& c) { return run_import(c, o.import); });
+  describe(import, Reaches::files,
+           {"migrate import --from alembic alembic/versions",
+            "migrate import --from dbmate db/migrations"});
 
   auto* status = m_app.add_subcommand(
       "status", "Where the database is: applied, pending, unknown, changed, lock");
-  bind(status, "status", [](commands::Environment& c) { return run_status(c); });
+  status->add_flag("--exit-code", o.status.exit_code,
+                   "Exit 9 when revisions are pending (and the state is otherwise consistent)");
+  bind(status, "status", [&o](commands::Environment& c) { return run_status(c, o.status); });
+  describe(status, Reaches::database,
+           {"migrate status", "migrate status --exit-code || migrate upgrade"});
 
-  auto* history = m_app.add_subcommand("history", "List revisions, newest first");
-  bind(history, "history", [](commands::Environment& c) { return run_history(c); });
+  auto* current =
+      m_app.add_subcommand("current", "The revisions the database is at (its heads), one a line");
+  bind(current, "current", [](commands::Environment& c) { return run_current(c); });
+  describe(current, Reaches::database, {"migrate current", "migrate current --json"});
+
+  auto* wait = m_app.add_subcommand(
+      "wait", "Wait until the database answers (a minute, or --wait DURATION), e.g. in CI");
+  bind(wait, "wait", [](commands::Environment& c) { return run_wait(c); });
+  describe(wait, Reaches::database,
+           {"migrate wait && migrate upgrade", "migrate --wait 2m wait",
+            "migrate --wait 30s upgrade   the same, in one command"});
+
+  auto* dump = m_app.add_subcommand(
+      "dump", "Print the database's schema (pg_dump --schema-only, without migrate's state)");
+  dump->add_option("--file", o.dump.file, "Write it to this file instead of stdout (replaced)");
+  bind(dump, "dump", [&o](commands::Environment& c) { return run_dump(c, o.dump); });
+  describe(dump, Reaches::database,
+           {"migrate dump --file schema.sql   after `migrate upgrade`, to commit with the files",
+            "migrate dump | diff schema.sql -  has the schema drifted?"});
+
+  auto* history = m_app.add_subcommand(
+      "history", "List revisions, newest first, marking those the database has applied");
+  history->add_option("-r,--rev-range", o.history.range,
+                      "Only revisions from A to B: A:B, A: (A and newer), :B (B and older)");
+  history->add_flag("--graph", o.history.graph, "Draw branches and merges, as git log --graph");
+  bind(history, "history", [&o](commands::Environment& c) { return run_history(c, o.history); });
+  describe(history, Reaches::database,
+           {"migrate history                 with applied marks when a database is configured",
+            "migrate history -r 8fb4c8:head  a range, as Alembic's",
+            "migrate history --graph         branches and merges drawn",
+            "migrate history --verbose       when, by whom and from where each was applied"});
 
   auto* heads = m_app.add_subcommand("heads", "List the heads of the revision graph");
   bind(heads, "heads", [](commands::Environment& c) { return run_heads(c); });
+  describe(heads, Reaches::files, {"migrate heads", "migrate heads --json"});
 
   auto* show = m_app.add_subcommand(
       "show", "Print a revision from the files, or from the database when the files lack it");
   show->add_option("revision", o.show.revision, "A revision id or prefix")->required();
-  show->add_flag("--write", o.show.write,
-                 "Write the database's copy into the migrations directory");
+  auto* write = show->add_flag("--write", o.show.write,
+                               "Write the database's copy into the migrations directory");
+  show->add_flag("--recorded", o.show.recorded,
+                 "Print the content the database recorded when it was applied, not the file's")
+      ->excludes(write);
+  describe(show, Reaches::database,
+           {"migrate show 8fb4c8", "migrate show 8fb4c8 --recorded | diff - migrations/8fb4c8*",
+            "migrate show 77aa01 --write     restore a revision only the database knows"});
   bind(show, "show", [&o](commands::Environment& c) { return run_show(c, o.show); });
 
   auto* resolve = m_app.add_subcommand("resolve-branch", "Join the heads with a merge revision");
@@ -208,15 +331,19 @@ App::App()
                     "Only check: exit 4 when there is more than one head");
   bind(resolve, "resolve-branch",
        [&o](commands::Environment& c) { return run_resolve_branch(c, o.resolve); });
+  describe(resolve, Reaches::files,
+           {"migrate resolve-branch -m \"merge hotfix\"", "migrate resolve-branch --check"});
 
   auto* lint = m_app.add_subcommand(
       "lint", "Check revisions for statements that are unsafe under live traffic");
   bind(lint, "lint", [](commands::Environment& c) { return run_lint(c); });
+  describe(lint, Reaches::files, {"migrate lint", "migrate lint --json"});
 
   auto* lock = m_app.add_subcommand("lock", "The migration lock");
   lock->require_subcommand(1);
   auto* lock_status = lock->add_subcommand("status", "Who holds the migration lock");
   bind(lock_status, "lock status", [](commands::Environment& c) { return run_lock_status(c); });
+  describe(lock_status, Reaches::database, {"migrate lock status"});
   auto* lock_clear = lock->add_subcommand(
       "clear", "Release a stale migration lock by terminating its holder's backend");
   lock_clear->add_flag("-y,--yes", o.lock_clear.yes, "Do not ask for confirmation");
@@ -229,13 +356,77 @@ App::App()
       ->capture_default_str();
   bind(lock_clear, "lock clear",
        [&o](commands::Environment& c) { return run_lock_clear(c, o.lock_clear); });
+  describe(lock_clear, Reaches::database, {"migrate lock clear", "migrate lock clear --yes"});
+  describe(lock, Reaches::database, {"migrate lock status", "migrate lock clear"});
+
+  auto* help = m_app.add_subcommand("help", "Help on migrate or on one command");
+  help->add_option("command", m_help_topic, "A command, e.g. upgrade or lock clear");
+  describe(help, Reaches::files, {"migrate help", "migrate help upgrade"});
+  bind(help, "help", nullptr);
 }
 
-void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
+void App::parse(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  bool asks = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+    return arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "--version";
+  });
+  std::optional<size_t> position = command_position(args);
+  if (!position && !asks) {
+    m_bare = true;
+    return;
+  }
+  if (position) {
+    const std::string& word = args[*position];
+    std::vector<std::string> names = names_of(m_app);
+    if (std::find(names.begin(), names.end(), word) == names.end())
+      throw usage_error(
+          fmt::format("unknown command '{}'{}", word, core::did_you_mean(word, names)),
+          "`migrate help` lists the commands");
+    // `lock` is a group: its own commands are checked the same way.
+    std::vector<std::string> inner = names_of(*m_app.get_subcommand(word));
+    if (!inner.empty() && !asks) {
+      std::vector<std::string> rest(args.begin() + static_cast<long>(*position) + 1, args.end());
+      std::optional<size_t> next = command_position(rest);
+      if (!next)
+        throw usage_error(fmt::format("{} needs a command: {}", word, fmt::join(inner, " or ")),
+                          fmt::format("`migrate help {}` describes them", word));
+      const std::string& sub = rest[*next];
+      if (std::find(inner.begin(), inner.end(), sub) == inner.end())
+        throw usage_error(
+            fmt::format("unknown command '{} {}'{}", word, sub, core::did_you_mean(sub, inner)),
+            fmt::format("`migrate help {}` describes its commands", word));
+    }
+  }
+  m_app.parse(argc, argv);
+}
+
+int App::run_help() {
+  const CLI::App* topic = &m_app;
+  std::string path;
+  for (const auto& word : m_help_topic) {
+    std::vector<std::string> names = names_of(*topic);
+    if (std::find(names.begin(), names.end(), word) == names.end())
+      throw usage_error(fmt::format("no command '{}'{}", (path.empty() ? "" : path + " ") + word,
+                                    core::did_you_mean(word, names)),
+                        "`migrate help` lists the commands");
+    topic = topic->get_subcommand(word);
+    path += (path.empty() ? "" : " ") + word;
+  }
+  // CLI::App::help() would describe the command parsed (`help` itself).
+  std::cout << m_app.get_formatter()->make_help(topic, path.empty() ? "migrate" : "migrate " + path,
+                                                CLI::AppFormatMode::Normal);
+  return 0;
+}
 
 bool App::json() const { return m_options->global.json; }
 
 int App::run() {
+  // A bare `migrate` is a usage error that shows what migrate can do.
+  if (m_bare) {
+    std::cerr << m_app.help();
+    return static_cast<int>(ExitCode::usage);
+  }
+  if (m_command == "help") return run_help();
   m_options->global.config_given = m_app.get_option("--config")->count() > 0;
   bool script = m_prints_sql && *m_prints_sql;
   Composition composition(m_options->global, m_command, script ? Output::script : Output::results);

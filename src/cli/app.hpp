@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/composition.hpp"
 
@@ -14,7 +15,8 @@ namespace migrate::cli {
 class App {
  public:
   App();
-  // Parses argv; throws CLI::ParseError (help, version, bad usage).
+  // Parses argv; throws CLI::ParseError (help, version, bad usage), and a
+  // usage Error for an unknown command (with a suggestion).
   void parse(int argc, char** argv);
   // Runs the chosen command and returns its exit code.
   int run();
@@ -28,7 +30,10 @@ class App {
   std::shared_ptr<Options> m_options;
   std::string m_command;
   std::function<int(commands::Environment&)> m_action;
-  const bool* m_prints_sql = nullptr;  // the chosen command's --sql flag, if it has one
+  const bool* m_prints_sql = nullptr;     // the chosen command's --sql flag, if it has one
+  bool m_bare = false;                    // no command given
+  std::vector<std::string> m_help_topic;  // `migrate help lock clear`: {"lock", "clear"}
+  int run_help();
 };
 
 }  // namespace migrate::cli

@@ -10,9 +10,12 @@
 #include "cli/libpq_connection.hpp"
 #include "cli/signals.hpp"
 #include "core/connection_string.hpp"
+#include "core/duration.hpp"
 #include "core/identifier.hpp"
 #include "core/revisions/revision_loader.hpp"
+#include "engine/connect_wait.hpp"
 #include "fs/migrations_dir.hpp"
+#include "fs/pg_dump.hpp"
 #include "pg/pg_database.hpp"
 
 namespace migrate::cli {
@@ -41,6 +44,15 @@ std::string ci_job() {
   if (!env("CIRCLE_BUILD_NUM").empty()) return "circleci " + env("CIRCLE_BUILD_NUM");
   if (!env("BUILDKITE_BUILD_ID").empty()) return "buildkite " + env("BUILDKITE_BUILD_ID");
   return {};
+}
+
+// COLUMNS, for a terminal that does not say its width; 0 when unset or not a number.
+int columns_from_environment() {
+  std::string text = env("COLUMNS");
+  char* end = nullptr;
+  long columns = std::strtol(text.c_str(), &end, 10);
+  return !text.empty() && *end == '\0' && columns > 0 && columns < 10000 ? static_cast<int>(columns)
+                                                                         : 0;
 }
 
 std::string database_display(const std::string& connection) {
@@ -75,6 +87,7 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   settings.dir = first_of({options.dir, file.dir, "migrations"});
   settings.schema = first_of({options.schema, file.schema, "migrate"});
   settings.json = options.json;
+  settings.verbose = options.verbose;
   m_connection = first_of({options.database_url, env("DATABASE_URL"), file.database_url});
   settings.database_given = !m_connection.empty();
   settings.database_display = database_display(m_connection);
@@ -82,36 +95,49 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   settings.ci_job = ci_job();
   m_state = engine::StateSql(settings.schema);
 
-  bool no_color = !env("NO_COLOR").empty();
+  report::ColorChoice color = report::Style::choice_named(options.color);
+  report::TerminalEnvironment terminal{!env("NO_COLOR").empty(), env("TERM") == "dumb"};
   // Progress would describe work that only prints (`--sql`): keep stderr for errors.
   report::Verbosity verbosity = options.quiet || output == Output::script ? report::Verbosity::quiet
                                 : options.verbose ? report::Verbosity::verbose
                                                   : report::Verbosity::normal;
   m_reporter = std::make_unique<report::TerminalReporter>(
-      stderr, report::Style::detect(stderr, no_color), verbosity);
+      stderr, report::Style::detect(stderr, color, terminal), verbosity,
+      columns_from_environment());
 
   // application_name holds at most 63 bytes.
   std::string application_name = fmt::format("migrate {}@{}", settings.command, settings.host)
                                      .substr(0, core::k_max_identifier_bytes);
   std::string dir = settings.dir;
+  // `migrate wait` waits a minute unless --wait says otherwise, as dbmate's.
+  std::string wait_text = options.wait.empty() && settings.command == "wait" ? "60s" : options.wait;
+  std::chrono::milliseconds wait =
+      wait_text.empty() ? std::chrono::milliseconds(0) : core::parse_duration(wait_text, "--wait");
   commands::Environment::Seams seams{
       [dir] { return core::load_revisions(fs::read_migrations(dir)); },
-      [this, application_name, json = settings.json]() -> std::unique_ptr<engine::Database> {
+      [this, application_name, wait, json = settings.json]() -> std::unique_ptr<engine::Database> {
         std::string connection = libpq_connection(m_connection, *m_reporter);
         // libpq's connect cannot be interrupted cleanly: a signal ends the process.
         ExitOnSignal exit_on_signal(
             "interrupted while connecting to the database; nothing was changed",
             json ? JsonErrors::yes : JsonErrors::no);
-        return std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
+        return engine::connect_waiting(
+            [&]() -> std::unique_ptr<engine::Database> {
+              return std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
+            },
+            m_clock, *m_reporter, wait);
       },
       [dir](const std::string& flag) {
         return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)});
       },
       *m_reporter,
       output == Output::script ? static_cast<std::ostream&>(m_script) : std::cout,
-      report::Style::detect(stdout, no_color),
+      report::Style::detect(stdout, color, terminal),
       *m_prompt,
-      m_clock};
+      m_clock,
+      [this](const std::string& exclude) {
+        return fs::pg_dump_schema(libpq_connection(m_connection, *m_reporter), exclude);
+      }};
   m_environment = std::make_unique<commands::Environment>(std::move(settings), std::move(seams));
 }
 

@@ -24,6 +24,8 @@ struct GlobalOptions {
   bool json = false;
   bool verbose = false;
   bool quiet = false;
+  std::string color = "auto";  // auto, always, never
+  std::string wait;            // retry connecting for this long ("": once)
 };
 
 // What the command's stdout is: results, or (`--sql`) a script that must be

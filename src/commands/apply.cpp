@@ -20,46 +20,103 @@ std::vector<std::string> ids_of(const core::Plan& plan) {
   return ids;
 }
 
-// The heads of the database after the plan ran, computed from the files.
-std::vector<std::string> heads_after(const core::RevisionGraph& graph,
-                                     const core::AppliedPhases& before, const core::Plan& plan) {
+// The phases of the database after the plan ran, computed from the files.
+core::AppliedPhases phases_after(const core::RevisionGraph& graph,
+                                 const core::AppliedPhases& before, const core::Plan& plan) {
   core::AppliedPhases after = before;
   for (const auto& planned : plan) {
     if (planned.phase == core::Phase::rollback || planned.phase == core::Phase::down)
       after.erase(planned.id);
+    else if (planned.phase == core::Phase::expand && graph.get(planned.id).has_contract())
+      after[planned.id] = core::AppliedPhase::expanded;
     else
       after[planned.id] = core::AppliedPhase::complete;
   }
+  return after;
+}
+
+std::vector<std::string> heads_of(const core::RevisionGraph& graph,
+                                  const core::AppliedPhases& phases) {
   std::vector<std::string> heads;
   for (const auto& id : graph.order()) {
-    if (!after.count(id)) continue;
+    if (!phases.count(id)) continue;
     bool head = true;
-    for (const auto& child : graph.children(id)) head = head && !after.count(child);
+    for (const auto& child : graph.children(id)) head = head && !phases.count(child);
     if (head) heads.push_back(id);
   }
   return heads;
 }
 
+// Expanded revisions, oldest first: their contract phase has not run.
+std::vector<std::string> expanded_of(const core::RevisionGraph& graph,
+                                     const core::AppliedPhases& phases) {
+  std::vector<std::string> expanded;
+  for (const auto& id : graph.order()) {
+    auto found = phases.find(id);
+    if (found != phases.end() && found->second == core::AppliedPhase::expanded)
+      expanded.push_back(id);
+  }
+  return expanded;
+}
+
+// Between expand and contract, both releases work: say so, and what comes next.
+std::string expanded_note(const std::vector<std::string>& expanded) {
+  return fmt::format(
+      "{} {} expanded: the old shape and the triggers that keep both shapes in sync stay, so the "
+      "previous release keeps working.\nRun `migrate contract` once no instance of it is left.\n",
+      expanded.size() == 1
+          ? expanded.front()
+          : fmt::format("{} revisions ({})", expanded.size(), fmt::join(expanded, ", ")),
+      expanded.size() == 1 ? "is" : "are");
+}
+
+std::string at_text(const std::vector<std::string>& heads) {
+  return heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", "));
+}
+
+enum class ContractAfter { no, yes };
+
 // `doing` names the work while it runs ("Upgrading"), `done` after ("Upgraded").
 int apply(Environment& env, const char* doing, const char* verb, Planner planner,
-          const std::string& target, const RunOptions& run) {
+          const std::string& target, const RunOptions& run,
+          ContractAfter contract_after = ContractAfter::no) {
   const auto start = std::chrono::steady_clock::now();
-  core::RevisionGraph graph = env.load_graph();
+  core::RevisionGraph graph = env.load_graph(Environment::Drafts::later);
   Preflight preflight(env, run, graph);
   core::AppliedPhases phases = preflight.phases();
   core::Plan plan = planner(graph, phases, target);
-  std::vector<std::string> heads = heads_after(graph, phases, plan);
+  core::AppliedPhases after = phases_after(graph, phases, plan);
+  size_t contracted = 0;
+  if (contract_after == ContractAfter::yes) {
+    // `+N` names no revision: contract up to the last one this run expands.
+    std::string up_to = target;
+    if (!target.empty() && target[0] == '+') up_to = plan.empty() ? "" : plan.back().id;
+    core::Plan contract = core::plan_contract(graph, after, up_to);
+    contracted = contract.size();
+    plan.insert(plan.end(), contract.begin(), contract.end());
+    after = phases_after(graph, after, contract);
+  }
+  std::vector<std::string> heads = heads_of(graph, after);
+  std::vector<std::string> applying;
+  for (const auto& planned : plan)
+    if (planned.phase == core::Phase::expand) applying.push_back(planned.id);
+  core::refuse_drafts(graph, applying, fmt::format("`migrate {}` would apply it", env.command()));
+  env.warn_drafts(graph);
+  std::vector<std::string> expanded = expanded_of(graph, after);
 
   if (!plan.empty()) {
     preflight.check(plan);
     if (!run.sql)
-      env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size(),
-                                      plan.size() == 1 ? "" : "s", env.database_display()));
+      env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size() - contracted,
+                                      plan.size() - contracted == 1 ? "" : "s",
+                                      env.database_display()));
     preflight.run(plan);
   }
   // With --sql, stdout is the script.
   if (run.sql) return 0;
 
+  const size_t count = plan.size() - contracted;
+  const bool upgrade = planner == &core::plan_upgrade;
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   if (env.json()) {
@@ -67,27 +124,38 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
                              {"revisions", ids_of(plan)},
                              {"heads", heads},
                              {"duration_ms", took.count()}};
+    if (upgrade) result["expanded"] = expanded;
+    if (contract_after == ContractAfter::yes) {
+      core::Plan contract(plan.end() - static_cast<long>(contracted), plan.end());
+      result["revisions"] =
+          ids_of(core::Plan(plan.begin(), plan.begin() + static_cast<long>(count)));
+      result["contracted"] = ids_of(contract);
+    }
     env.out() << result.dump(2) << '\n';
-  } else if (plan.empty()) {
-    env.out() << fmt::format(
-        "Nothing to do: the database is at {}.\n",
-        heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
-  } else {
-    env.out() << fmt::format(
-        "{} {} revision{} in {}; the database is at {}.\n", verb, plan.size(),
-        plan.size() == 1 ? "" : "s", core::format_duration(took),
-        heads.empty() ? std::string("base") : fmt::format("{}", fmt::join(heads, ", ")));
+    return 0;
   }
+  if (count == 0 && contracted == 0)
+    env.out() << fmt::format("Nothing to do: the database is at {}.\n", at_text(heads));
+  else if (count > 0)
+    env.out() << fmt::format("{} {} revision{} in {}; the database is at {}.\n", verb, count,
+                             count == 1 ? "" : "s", core::format_duration(took), at_text(heads));
+  if (contracted > 0)
+    env.out() << fmt::format("Contracted {} revision{}: the old shape is gone.\n", contracted,
+                             contracted == 1 ? "" : "s");
+  if (upgrade && !expanded.empty()) env.out() << expanded_note(expanded);
   return 0;
 }
 
 }  // namespace
 
 int run_upgrade(Environment& env, const UpgradeOptions& options) {
-  return apply(env, "Upgrading", "Upgraded", core::plan_upgrade, options.target, options.run);
+  return apply(env, "Upgrading", "Upgraded", core::plan_upgrade, options.target, options.run,
+               options.contract ? ContractAfter::yes : ContractAfter::no);
 }
 
 int run_downgrade(Environment& env, const DowngradeOptions& options) {
+  // Before connecting: without a target there is nothing to plan.
+  if (options.target.empty()) throw core::downgrade_target_missing();
   // Without a database every revision looks unapplied, and the script would be empty.
   if (options.run.sql && !env.database_given())
     throw usage_error(

@@ -32,6 +32,7 @@ struct RunOptions {
 
 struct UpgradeOptions {
   std::string target;
+  bool contract = false;  // then contract what it expanded, for development
   RunOptions run;
 };
 struct DowngradeOptions {
@@ -60,6 +61,17 @@ struct NewOptions {
 struct ShowOptions {
   std::string revision;
   bool write = false;
+  bool recorded = false;  // the content the database recorded, not the file's
+};
+struct DumpOptions {
+  std::string file;  // "" = stdout
+};
+struct StatusOptions {
+  bool exit_code = false;  // exit 9 when revisions are pending
+};
+struct HistoryOptions {
+  std::string range;   // "A:B", "A:", ":B" (Alembic's -r)
+  bool graph = false;  // draw branches and merges
 };
 struct ResolveBranchOptions {
   std::string message;
@@ -78,8 +90,11 @@ int run_downgrade(Environment& env, const DowngradeOptions& options);
 int run_contract(Environment& env, const ContractOptions& options);
 int run_stamp(Environment& env, const StampOptions& options);
 int run_stamp_from_state(Environment& env, const StampOptions& options);
-int run_status(Environment& env);
-int run_history(Environment& env);
+int run_status(Environment& env, const StatusOptions& options);
+int run_history(Environment& env, const HistoryOptions& options);
+int run_current(Environment& env);
+int run_wait(Environment& env);
+int run_dump(Environment& env, const DumpOptions& options);
 int run_heads(Environment& env);
 int run_show(Environment& env, const ShowOptions& options);
 int run_resolve_branch(Environment& env, const ResolveBranchOptions& options);

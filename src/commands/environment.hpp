@@ -24,6 +24,7 @@ struct Settings {
   std::string dir;      // the migrations directory
   std::string schema;   // migrate's state schema
   bool json = false;
+  bool verbose = false;          // -v: more detail
   bool database_given = false;   // named by flag, DATABASE_URL or migrate.yaml
   std::string database_display;  // the target without any password
   std::string host;              // this machine, for the lock holder row
@@ -52,6 +53,8 @@ class Environment {
     report::Style out_style;
     Prompt& prompt;
     engine::Clock& clock;
+    // pg_dump --schema-only of the database, without schema `exclude`.
+    std::function<std::string(const std::string& exclude)> dump_schema = {};
   };
 
   Environment(Settings settings, Seams seams)
@@ -62,11 +65,17 @@ class Environment {
   const std::string& dir() const { return m_settings.dir; }
   const std::string& schema() const { return m_settings.schema; }
   bool json() const { return m_settings.json; }
+  bool verbose() const { return m_settings.verbose; }
   bool database_given() const { return m_settings.database_given; }
   const std::string& database_display() const { return m_settings.database_display; }
 
-  // Throws InvalidFilesError for any problem in the directory.
-  core::RevisionGraph load_graph() const { return m_seams.load_graph(); }
+  // Throws InvalidFilesError for any problem in the directory. Warns about
+  // each draft (a revision that runs nothing yet), which only the commands
+  // that would apply it refuse; those load with Drafts::later and call
+  // warn_drafts once they have refused the drafts they would apply.
+  enum class Drafts { warn, later };
+  core::RevisionGraph load_graph(Drafts drafts = Drafts::warn) const;
+  void warn_drafts(const core::RevisionGraph& graph) const;
   // Throws Error(runtime) when the database cannot be reached.
   std::unique_ptr<engine::Database> connect() const { return m_seams.connect(); }
   std::string source(const std::string& flag) const { return m_seams.source(flag); }
@@ -75,6 +84,8 @@ class Environment {
   const report::Style& out_style() const { return m_seams.out_style; }
   Prompt& prompt() const { return m_seams.prompt; }
   engine::Clock& clock() const { return m_seams.clock; }
+  // Throws Error(usage) when the environment cannot dump (no pg_dump).
+  std::string dump_schema(const std::string& exclude) const;
 
  private:
   Settings m_settings;

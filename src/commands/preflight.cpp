@@ -176,7 +176,17 @@ void Preflight::check(const core::Plan& plan) {
 Preflight::~Preflight() = default;
 
 void Preflight::prepare_state() {
-  if (engine::layout_needs_update(m_database->state_layout())) m_database->create_state();
+  if (engine::layout_needs_update(m_database->state_layout())) {
+    try {
+      m_database->create_state();
+    } catch (const engine::DatabaseError& error) {
+      if (error.sqlstate() != engine::DatabaseError::k_insufficient_privilege) throw;
+      // This session holds the migration lock: the holder is the role that lacks it.
+      std::optional<engine::LockHolder> holder = m_database->lock_holder();
+      throw engine::state_permission_error(error, m_env.schema(),
+                                           holder ? holder->session.user : "");
+    }
+  }
   m_database->write_holder(m_holder);
   if (!m_adoption.kind.empty()) {
     m_database->run({{m_adoption}, true});

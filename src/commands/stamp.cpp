@@ -28,7 +28,7 @@ bool confirm_forget(const Environment& env, const core::RevisionGraph& graph,
 
 int run_stamp(Environment& env, const StampOptions& options) {
   if (!options.from_state.empty()) return run_stamp_from_state(env, options);
-  core::RevisionGraph graph = env.load_graph();
+  core::RevisionGraph graph = env.load_graph(Environment::Drafts::later);
   std::vector<std::string> accepted;
   for (const auto& spec : options.update_checksum)
     accepted.push_back(core::resolve_revision(graph, spec));
@@ -55,8 +55,11 @@ int run_stamp(Environment& env, const StampOptions& options) {
     batch.statements.push_back(engine::state::UpdateChecksum{&graph.get(id), note});
     batch.statements.push_back(engine::state::Event{"update-checksum", id, note});
   }
+  if (options.target.empty()) env.warn_drafts(graph);
   if (!options.target.empty()) {
     core::StampPlan plan = core::plan_stamp(graph, preflight.phases(), options.target);
+    core::refuse_drafts(graph, plan.record, "`migrate stamp` would record it as applied");
+    env.warn_drafts(graph);
     if (!plan.forget.empty() && !options.run.sql &&
         !confirm_forget(env, graph, plan.forget, options.yes)) {
       env.out() << "Forgot nothing; the records are unchanged.\n";

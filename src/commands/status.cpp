@@ -1,6 +1,7 @@
 // status: where the database is, what is pending, unknown, changed, expanded
 // or in progress, and who holds the lock. Exit 3 for unknown revisions, 6 for
-// changed files, 1 for an interrupted run or an INVALID index, 0 when consistent.
+// changed files, 1 for an interrupted run or an INVALID index, 0 when consistent
+// (with --exit-code, 9 when it is consistent but revisions are pending).
 #include "core/revisions/status.hpp"
 
 #include <fmt/format.h>
@@ -58,7 +59,7 @@ nlohmann::json foreign_state_json(const core::ForeignState& foreign) {
 
 }  // namespace
 
-int run_status(Environment& env) {
+int run_status(Environment& env, const StatusOptions& options) {
   core::RevisionGraph graph = env.load_graph();
   auto database = env.connect();
   std::vector<core::AppliedRevision> applied = engine::read_applied(*database, env.schema());
@@ -78,7 +79,8 @@ int run_status(Environment& env) {
              : !status.unknown.empty()       ? static_cast<int>(ExitCode::unknown_revisions)
              : !status.changed.empty()       ? static_cast<int>(ExitCode::checksum_mismatch)
              : interrupted || broken_indexes ? static_cast<int>(ExitCode::runtime)
-                                             : 0;
+             : options.exit_code && !status.pending.empty() ? static_cast<int>(ExitCode::pending)
+                                                            : 0;
 
   if (env.json()) {
     nlohmann::json unknown = nlohmann::json::array();

@@ -188,6 +188,20 @@ std::string connect_failure_hint(const std::string& reason) {
   return "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running";
 }
 
+bool may_answer_later(const std::string& reason) {
+  for (const char* refusal :
+       {"password authentication failed", "authentication failed", "no pg_hba.conf entry",
+        "does not exist", "permission denied", "too many connections"})
+    if (reason.find(refusal) != std::string::npos) return false;
+  for (const char* transient :
+       {"Connection refused", "No such file or directory", "the database system is starting up",
+        "the database system is shutting down", "the database system is in recovery mode",
+        "could not translate host name", "timeout expired", "server closed the connection",
+        "Network is unreachable", "No route to host"})
+    if (reason.find(transient) != std::string::npos) return true;
+  return false;
+}
+
 std::string redact_connection_string(const std::string& connection) {
   std::string text = connection;
   if (is_uri(text)) {

@@ -34,6 +34,11 @@ std::string with_connect_timeout(const std::string& connection, int seconds);
 // What to do after libpq's `reason` for a failed connection.
 std::string connect_failure_hint(const std::string& reason);
 
+// Whether libpq's `reason` is one a server that is still starting gives
+// (refused, no socket yet, starting up, host not resolvable yet, timeout), so
+// that --wait tries again; a refused password or an unknown database is not.
+bool may_answer_later(const std::string& reason);
+
 // Hides the password of a libpq URI (postgresql://user:secret@host) or
 // keyword/value string (password=secret).
 std::string redact_connection_string(const std::string& connection);

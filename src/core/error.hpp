@@ -19,6 +19,7 @@ enum class ExitCode : int {
   checksum_mismatch = 6,
   lint = 7,
   unadopted_database = 8,
+  pending = 9,  // status --exit-code: revisions are pending
   interrupted = 130,
 };
 

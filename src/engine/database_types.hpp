@@ -96,6 +96,7 @@ class DatabaseError : public Error {
   }
 
   static constexpr const char* k_lock_not_available = "55P03";
+  static constexpr const char* k_insufficient_privilege = "42501";
 
  private:
   std::string m_sqlstate;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_set>
 
 #include "core/duration.hpp"
 #include "core/revisions/revision_script.hpp"
@@ -73,13 +74,18 @@ void Executor::wait(milliseconds duration) {
 
 void Executor::run(const core::RevisionGraph& graph, const core::Plan& plan,
                    const std::vector<core::AppliedRevision>& applied) {
+  // A revision the plan already ran (`upgrade --contract` expands, then
+  // contracts) is past what `applied` recorded before the run.
+  std::unordered_set<std::string> ran;
   for (const auto& planned : plan) {
     stop_if_interrupted();
     beat();
     const core::Revision& revision = graph.get(planned.id);
     auto record = std::find_if(applied.begin(), applied.end(),
                                [&](const auto& r) { return r.id == planned.id; });
-    run_revision(revision, planned.phase, record == applied.end() ? nullptr : &*record);
+    bool stale = record == applied.end() || ran.count(planned.id) != 0;
+    run_revision(revision, planned.phase, stale ? nullptr : &*record);
+    ran.insert(planned.id);
   }
 }
 

@@ -19,6 +19,12 @@ bool layout_needs_update(const StateLayout& layout);
 // this one would misread it.
 void refuse_newer_layout(const StateLayout& layout, const std::string& schema);
 
+// The error for a state schema migrate may not create (SQLSTATE 42501,
+// insufficient_privilege): which role lacks CREATE on which database or
+// schema, and the GRANT that fixes it. `role` is "" when unknown.
+Error state_permission_error(const DatabaseError& error, const std::string& schema,
+                             const std::string& role);
+
 // The applied revisions, after refusing a state schema this tool would misread.
 std::vector<core::AppliedRevision> read_applied(Database& database, const std::string& schema);
 

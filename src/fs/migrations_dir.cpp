@@ -132,13 +132,23 @@ std::vector<core::SourceFile> read_migrations(const std::string& dir) {
   return files;
 }
 
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out)
+    throw Error(ExitCode::runtime, fmt::format("cannot write {}: {}", path, std::strerror(errno)),
+                "check that its directory exists and is writable");
+}
+
 std::string write_new_file(const std::string& dir, const std::string& name,
                            const std::string& content) {
   std::error_code error;
   stdfs::create_directories(dir, error);
   stdfs::path path = stdfs::path(dir) / name;
   if (stdfs::exists(path))
-    throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()));
+    throw usage_error(fmt::format("{} already exists; not overwriting it", path.string()),
+                      "move it aside or delete it, then run the command again");
   std::ofstream out(path, std::ios::binary);
   out << content;
   if (!out) throw Error(ExitCode::runtime, fmt::format("cannot write {}", path.string()));

@@ -26,6 +26,10 @@ std::vector<std::string> files_below(const std::string& dir);
 // The whole file as bytes; throws a usage Error when it cannot be read.
 std::string read_file(const std::string& path);
 
+// Writes `content` to `path`, replacing what it held; throws Error(runtime)
+// naming the path when it cannot.
+void write_file(const std::string& path, const std::string& content);
+
 // Writes a new file; refuses to overwrite. Returns the path written.
 std::string write_new_file(const std::string& dir, const std::string& name,
                            const std::string& content);

@@ -60,6 +60,17 @@ engine::ConnectionLostError lost_connection(const std::string& doing, const std:
       "the server and the network, then run the command again");
 }
 
+// The server ended the session while a transaction ran (pg_terminate_backend,
+// a restart, idle_session_timeout): the statement's error says why.
+engine::ConnectionLostError lost_in_transaction(const engine::DatabaseError& error) {
+  return engine::ConnectionLostError(
+      fmt::format("lost the connection to the database during a transaction: {}",
+                  clean_message(error.what())),
+      "the server rolled that transaction back, so nothing of it was recorded; find out why the "
+      "session ended (pg_terminate_backend, a restart, a timeout), then run the command again; "
+      "`migrate status` shows what was recorded");
+}
+
 // Runs `work`, turning libpqxx's exceptions into migrate's error family.
 template <class Work>
 auto translated(const std::string& doing, Work&& work) -> decltype(work()) {
@@ -362,7 +373,7 @@ void PgDatabase::run(const engine::Batch& batch) {
     try {
       m_impl->exec("ROLLBACK");
     } catch (const pqxx::failure&) {
-      throw lost_connection(std::string("rolling back after: ") + error.what(), "");
+      throw lost_in_transaction(error);
     }
     throw error.at(error.statement() - 1);
   }
@@ -410,7 +421,7 @@ engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::Backfil
     try {
       m_impl->exec("ROLLBACK");
     } catch (const pqxx::failure&) {
-      throw lost_connection(std::string("rolling back after: ") + error.what(), "");
+      throw lost_in_transaction(error);
     }
     throw error.at(-1);
   }

@@ -5,11 +5,18 @@
 
 namespace migrate::report {
 
-Style Style::detect(std::FILE* stream, bool no_color) {
+Style Style::detect(std::FILE* stream, ColorChoice choice, TerminalEnvironment environment) {
   Style style;
-  style.terminal = isatty(fileno(stream)) == 1;
-  style.color = style.terminal && !no_color;
+  style.terminal = isatty(fileno(stream)) == 1 && !environment.dumb;
+  style.color = choice == ColorChoice::always ||
+                (choice == ColorChoice::automatic && style.terminal && !environment.no_color);
   return style;
+}
+
+ColorChoice Style::choice_named(const std::string& name) {
+  if (name == "always") return ColorChoice::always;
+  if (name == "never") return ColorChoice::never;
+  return ColorChoice::automatic;
 }
 
 static std::string paint(bool on, const char* code, const std::string& text) {

@@ -1,6 +1,7 @@
 #include "report/terminal_reporter.hpp"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/duration.hpp"
@@ -9,8 +10,22 @@ namespace migrate::report {
 
 using std::chrono::milliseconds;
 
-TerminalReporter::TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity)
-    : m_stream(stream), m_style(style), m_verbosity(verbosity) {}
+TerminalReporter::TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity, int columns)
+    : m_stream(stream), m_style(style), m_verbosity(verbosity), m_columns(columns) {}
+
+TerminalReporter::~TerminalReporter() {
+  if (m_bar_shown) {
+    std::fputc('\n', m_stream);
+    std::fflush(m_stream);
+  }
+}
+
+// Asked at each redraw: the terminal may have been resized.
+int TerminalReporter::columns() const {
+  winsize size{};
+  if (ioctl(fileno(m_stream), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return m_columns > 0 ? m_columns : k_default_columns;
+}
 
 void TerminalReporter::clear_bar() {
   if (m_bar_shown) {
@@ -102,14 +117,7 @@ void TerminalReporter::backfill_progress(const std::string& table, long long don
   if (m_style.terminal) {
     if (now - m_last_draw < milliseconds(100)) return;
     m_last_draw = now;
-    int width = 30;
-    int filled =
-        total > 0 ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width)
-                  : 0;
-    filled = std::min(filled, width);
-    fmt::print(m_stream, "\r\033[K  backfill {} [{}{}] {}/{} rows  {:.0f} rows/s  ETA {}", table,
-               std::string(static_cast<size_t>(filled), '#'),
-               std::string(static_cast<size_t>(width - filled), '.'), done, total, rate, eta);
+    fmt::print(m_stream, "\r\033[K{}", progress_line({table, done, total, rate, eta}, columns()));
     std::fflush(m_stream);
     m_bar_shown = true;
   } else {

@@ -1,12 +1,13 @@
 // The Reporter for people: progress and diagnostics on stderr, coloured only
-// on a terminal and when NO_COLOR is unset; a redrawn progress bar on a
-// terminal, a plain line every few seconds otherwise.
+// on a terminal and when NO_COLOR is unset; a redrawn progress bar sized to
+// the terminal, a plain line every few seconds elsewhere.
 #pragma once
 
 #include <chrono>
 #include <cstdio>
 
 #include "engine/reporter.hpp"
+#include "report/progress_line.hpp"
 #include "report/style.hpp"
 
 namespace migrate::report {
@@ -15,7 +16,13 @@ enum class Verbosity { quiet, normal, verbose };
 
 class TerminalReporter : public engine::Reporter {
  public:
-  TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity);
+  // `columns`: the width to assume when the stream's terminal does not say
+  // (COLUMNS, else 80).
+  TerminalReporter(std::FILE* stream, Style style, Verbosity verbosity,
+                   int columns = k_default_columns);
+  // Ends a progress line still shown, so that what follows (an error after
+  // Ctrl-C) starts on a line of its own.
+  ~TerminalReporter() override;
   void set_verbosity(Verbosity verbosity) { m_verbosity = verbosity; }
 
   void info(const std::string& text) override;
@@ -35,10 +42,12 @@ class TerminalReporter : public engine::Reporter {
  private:
   void line(const std::string& text);
   void clear_bar();
+  int columns() const;
 
   std::FILE* m_stream;
   Style m_style;
   Verbosity m_verbosity;
+  int m_columns;
   bool m_bar_shown = false;
   std::chrono::steady_clock::time_point m_last_draw{};
   std::string m_current_id;

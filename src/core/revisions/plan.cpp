@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/suggest.hpp"
+
 namespace migrate::core {
 
 namespace {
@@ -70,16 +72,21 @@ std::string resolve_revision(const RevisionGraph& graph, const std::string& spec
   if (spec.size() < k_min_prefix)
     throw usage_error(
         fmt::format(
-            "no revision '{}': it is not a whole id, and a prefix needs at least {} characters",
-            spec, k_min_prefix),
+            "no revision '{}': it is not a whole id, and a prefix needs at least {} characters{}",
+            spec, k_min_prefix, did_you_mean(spec, {"head", "heads", "base"})),
         fmt::format(
             "give the whole id or its first {} characters or more; `migrate history` lists them",
             k_min_prefix));
   std::vector<std::string> candidates = graph.matching_prefix(spec);
   if (candidates.size() == 1) return candidates.front();
-  if (candidates.empty())
-    throw usage_error(fmt::format("no revision '{}' in the migration files", spec),
-                      "run `migrate history` to list revisions");
+  if (candidates.empty()) {
+    // A suggestion only: the target is never guessed.
+    std::vector<std::string> words = graph.order();
+    words.insert(words.end(), {"head", "heads", "base"});
+    throw usage_error(
+        fmt::format("no revision '{}' in the migration files{}", spec, did_you_mean(spec, words)),
+        k_targets);
+  }
   throw usage_error(
       fmt::format("revision prefix '{}' is ambiguous: {}", spec, fmt::join(candidates, ", ")),
       "give more characters of the id");
@@ -103,6 +110,31 @@ std::vector<std::string> branch_points(const RevisionGraph& graph,
   }
   std::sort(points.begin(), points.end());
   return points;
+}
+
+std::vector<bool> revision_range(const RevisionGraph& graph, const std::string& range) {
+  size_t colon = range.find(':');
+  if (colon == std::string::npos || range.find(':', colon + 1) != std::string::npos)
+    throw usage_error(fmt::format("'{}' is not a range", range),
+                      "a range is A:B (A, B and what is between), A: (A and newer) or :B (B and "
+                      "older); A may be base, B head");
+  std::string lower = range.substr(0, colon), upper = range.substr(colon + 1);
+  std::vector<bool> in(graph.size(), true);
+  if (!lower.empty() && lower != "base") {
+    std::string id = resolve_revision(graph, lower);
+    in = graph.closure_down({id});
+    lower = id;
+  }
+  if (!upper.empty() && upper != "head" && upper != "heads") {
+    std::string id = resolve_revision(graph, upper);
+    std::vector<bool> up = graph.closure_up({id});
+    if (!lower.empty() && lower != "base" && !up[graph.position(lower)])
+      throw usage_error(
+          fmt::format("{} is not an ancestor of {}, so the range {} is empty", lower, id, range),
+          "the older revision comes first: A:B");
+    for (size_t i = 0; i < in.size(); ++i) in[i] = in[i] && up[i];
+  }
+  return in;
 }
 
 Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied,
@@ -140,11 +172,16 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied,
   return plan;
 }
 
+Error downgrade_target_missing() {
+  return usage_error(
+      "downgrade needs a target: -N undoes the last N revisions, base undoes them all, and a "
+      "revision id or prefix keeps that revision and undoes what came after it",
+      "e.g. `migrate downgrade -1`; `migrate history` lists the ids");
+}
+
 Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied,
                     const std::string& target) {
-  if (target.empty())
-    throw usage_error("downgrade needs a target",
-                      "e.g. `migrate downgrade -1` or `migrate downgrade base`");
+  if (target.empty()) throw downgrade_target_missing();
   std::vector<std::string> applied_in_order;
   for (const auto& id : graph.order())
     if (is_applied(applied, id)) applied_in_order.push_back(id);
@@ -208,6 +245,19 @@ StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied,
     if (!keep[i] && is_applied(applied, id)) plan.forget.push_back(id);
   }
   return plan;
+}
+
+void refuse_drafts(const RevisionGraph& graph, const std::vector<std::string>& ids,
+                   const std::string& would) {
+  std::vector<FileProblem> problems;
+  for (const auto& id : ids) {
+    const Revision& revision = graph.get(id);
+    if (!revision.is_draft()) continue;
+    FileProblem problem = draft_problem(revision);
+    problem.message += fmt::format(", and {}", would);
+    problems.push_back(std::move(problem));
+  }
+  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
 }
 
 }  // namespace migrate::core

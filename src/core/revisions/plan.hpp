@@ -33,6 +33,11 @@ class MultipleHeadsError : public Error {
   std::vector<std::string> m_heads;
 };
 
+// What a target can be, for the hints of errors about one.
+constexpr const char* k_targets =
+    "a target is head, heads, +N (upgrade), base, -N (downgrade), or a revision id or a prefix "
+    "of it; `migrate history` lists the ids";
+
 // A prefix shorter than this is refused, unless it is a whole id.
 constexpr size_t k_min_prefix = 4;
 
@@ -45,6 +50,13 @@ std::string resolve_revision(const RevisionGraph& graph, const std::string& spec
 std::vector<std::string> branch_points(const RevisionGraph& graph,
                                        const std::vector<std::string>& ids);
 
+// The revisions `history -r RANGE` lists, as a membership vector indexed by
+// position(): "A:B" is A, B and every revision between them (descendants of A
+// that are ancestors of B); "A:" is A and its descendants, ":B" B and its
+// ancestors. A may be `base`, B `head` or `heads`. Usage error for a range
+// without ':', an unknown revision, or A not an ancestor of B.
+std::vector<bool> revision_range(const RevisionGraph& graph, const std::string& range);
+
 // What `upgrade TARGET` runs: every revision the target needs that is not
 // applied (or is still in progress), parents first. "" means `head`. `+N`
 // runs the next N and is a usage error when fewer are pending.
@@ -56,6 +68,9 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedPhases& applied,
 // `-N` undoes the last N applied and is a usage error when fewer are applied.
 Plan plan_downgrade(const RevisionGraph& graph, const AppliedPhases& applied,
                     const std::string& target);
+
+// The usage error of a downgrade without a target, saying which targets exist.
+Error downgrade_target_missing();
 
 // What `contract [TARGET]` runs: expanded revisions (up to the target and its
 // ancestors; "" means all), oldest first.
@@ -70,5 +85,11 @@ struct StampPlan {
 };
 StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied,
                      const std::string& target);
+
+// Refuses (InvalidFilesError, exit 2) when any of `ids` is a draft: a
+// revision that runs nothing. `would` says what the command would do with it
+// ("`migrate upgrade` would apply it"). Drafts elsewhere in the graph are fine.
+void refuse_drafts(const RevisionGraph& graph, const std::vector<std::string>& ids,
+                   const std::string& would);
 
 }  // namespace migrate::core

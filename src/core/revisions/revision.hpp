@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/operations/operation.hpp"
 
 namespace migrate::core {
@@ -43,10 +44,20 @@ struct Revision {
   // YAML format
   std::vector<Operation> operations;
 
+  // A draft runs nothing although it is not a merge (an `up` section or an
+  // `operations` list left empty, as `migrate new` writes it): the line that
+  // says so, 0 for a revision that runs something or a merge.
+  int draft_line = 0;
+
   bool is_merge() const { return parents.size() > 1; }
+  bool is_draft() const { return draft_line > 0; }
   bool is_root() const { return parents.empty(); }
   // True when the contract phase has anything to run.
   bool has_contract() const;
 };
+
+// What is missing in a draft, located at its draft_line ("a.sql:4: the 'up'
+// section is empty"). Only meaningful when revision.is_draft().
+FileProblem draft_problem(const Revision& revision);
 
 }  // namespace migrate::core

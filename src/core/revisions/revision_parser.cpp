@@ -81,4 +81,11 @@ bool Revision::has_contract() const {
   return false;
 }
 
+FileProblem draft_problem(const Revision& revision) {
+  return {revision.path, revision.draft_line,
+          revision.format == RevisionFormat::sql ? "the 'up' section is empty"
+                                                 : "'operations' is empty",
+          "write what it does (or delete the file): only a merge revision may run nothing"};
+}
+
 }  // namespace migrate::core

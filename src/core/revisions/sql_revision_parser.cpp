@@ -139,8 +139,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
   if (!revision.up.present)
     problem(1, "no '-- migrate:up' section");
   else if (is_blank_sql(revision.up.text) && !revision.is_merge())
-    problem(revision.up.first_line - 1,
-            "the 'up' section is empty (only a merge revision may run nothing)");
+    revision.draft_line = revision.up.first_line - 1;
   // Sections are split (not parsed) once loaded: check_revision_text.
   for (SqlSection* part : {&revision.up, &revision.contract, &revision.down})
     if (is_blank_sql(part->text)) part->text.clear();

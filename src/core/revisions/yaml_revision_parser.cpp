@@ -122,9 +122,10 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file,
   }
   if (!has_id) problem(1, "no revision id (add 'revision: <id>')");
   if (!has_operations) problem(1, "no 'operations' list");
-  // Only a merge revision may run nothing, as in the SQL format.
+  // Only a merge revision may run nothing, as in the SQL format: anything
+  // else is a draft, loaded but never applied.
   if (empty_operations_line > 0 && !revision.is_merge())
-    problem(empty_operations_line, "'operations' is empty (only a merge revision may run nothing)");
+    revision.draft_line = empty_operations_line;
   if (problems.size() != problems_before) return std::nullopt;
   return revision;
 }

@@ -74,7 +74,7 @@ TEST_CASE("run_status: a revision the files do not know exits 3 and is named") {
   world.files.pop_back();  // this checkout lacks r3
   world.out.str("");
   auto status = world.environment("status");
-  CHECK(migrate::commands::run_status(status) ==
+  CHECK(migrate::commands::run_status(status, {}) ==
         static_cast<int>(migrate::ExitCode::unknown_revisions));
   CHECK_THAT(world.out.str(),
              Catch::Contains("UNKNOWN    1 revision in the database that the files do not know"));
@@ -108,4 +108,103 @@ TEST_CASE("run_lock_clear: off a terminal, it asks for --yes and terminates noth
   CHECK(error.code() == migrate::ExitCode::usage);
   CHECK(std::string(error.what()) == "lock clear needs confirmation");
   CHECK(world.server.lock_pid == holder.pid());
+}
+
+namespace {
+
+// r1 <- r2, where r2 has a contract phase.
+void with_contract(World& world) {
+  world.files = {migrate::test::sql_file("r1"),
+                 {"r2.sql", migrate::test::sql_text("r2", "r1", "SELECT 2;") +
+                                "\n-- migrate:contract\nSELECT 3;\n"}};
+}
+
+}  // namespace
+
+TEST_CASE("run_upgrade: says which revisions are left expanded and that contract comes next") {
+  World world;
+  with_contract(world);
+  auto env = world.environment("upgrade");
+  REQUIRE(migrate::commands::run_upgrade(env, {}) == 0);
+  CHECK(world.server.find("r2")->phase == AppliedPhase::expanded);
+  CHECK_THAT(world.out.str(),
+             Catch::EndsWith("; the database is at r2.\nr2 is expanded: the old shape and the "
+                             "triggers that keep both shapes in sync stay, so the previous "
+                             "release keeps working.\nRun `migrate contract` once no instance of "
+                             "it is left.\n"));
+}
+
+TEST_CASE("run_upgrade: --contract runs the contract phase of what it expanded") {
+  World world;
+  with_contract(world);
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  options.contract = true;
+  REQUIRE(migrate::commands::run_upgrade(env, options) == 0);
+  CHECK(world.server.find("r2")->phase == AppliedPhase::complete);
+  CHECK(world.reporter.finished ==
+        std::vector<std::string>{"r1:expand", "r2:expand", "r2:contract"});
+  CHECK_THAT(world.out.str(), Catch::Contains("Upgraded 2 revisions in "));
+  CHECK_THAT(world.out.str(), Catch::EndsWith("Contracted 1 revision: the old shape is gone.\n"));
+}
+
+TEST_CASE("run_upgrade: a draft it would apply is refused before anything is written") {
+  World world;
+  world.files.push_back(migrate::test::sql_file("r4", "r3", ""));
+  auto env = world.environment("upgrade");
+  auto error = migrate::test::error_from<migrate::InvalidFilesError>(
+      [&] { migrate::commands::run_upgrade(env, {}); });
+  CHECK(std::string(error.what()) ==
+        "r4.sql:5: the 'up' section is empty, and `migrate upgrade` would apply it");
+  CHECK(world.server.state.revisions.empty());
+  CHECK(world.reporter.warnings.empty());  // the error says it, once
+  // Up to the revision before the draft, upgrade goes on, and warns about it.
+  migrate::commands::UpgradeOptions options;
+  options.target = "r3";
+  auto again = world.environment("upgrade");
+  CHECK(migrate::commands::run_upgrade(again, options) == 0);
+  CHECK(world.server.state.revisions.size() == 3);
+  CHECK(world.reporter.warnings ==
+        std::vector<std::string>{"r4.sql:5: the 'up' section is empty (a draft: write it before "
+                                 "`migrate upgrade`, which refuses to apply it)"});
+}
+
+TEST_CASE("run_status: --exit-code exits 9 while revisions are pending, 0 once none is") {
+  World world;
+  migrate::commands::StatusOptions options;
+  options.exit_code = true;
+  auto status = world.environment("status");
+  CHECK(migrate::commands::run_status(status, options) ==
+        static_cast<int>(migrate::ExitCode::pending));
+  CHECK(migrate::commands::run_status(status, {}) == 0);
+  auto env = world.environment("upgrade");
+  REQUIRE(migrate::commands::run_upgrade(env, {}) == 0);
+  CHECK(migrate::commands::run_status(status, options) == 0);
+}
+
+TEST_CASE("run_current: the database heads, one a line, from the state alone") {
+  World world;
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  options.target = "r2";
+  REQUIRE(migrate::commands::run_upgrade(env, options) == 0);
+  world.out.str("");
+  world.files.clear();  // the files play no part
+  auto current = world.environment("current");
+  CHECK(migrate::commands::run_current(current) == 0);
+  CHECK(world.out.str() == "r2\n");
+}
+
+TEST_CASE("run_upgrade: --contract with nothing pending contracts what an earlier run expanded") {
+  World world;
+  with_contract(world);
+  auto env = world.environment("upgrade");
+  REQUIRE(migrate::commands::run_upgrade(env, {}) == 0);
+  world.out.str("");
+  migrate::commands::UpgradeOptions options;
+  options.contract = true;
+  auto again = world.environment("upgrade");
+  REQUIRE(migrate::commands::run_upgrade(again, options) == 0);
+  CHECK(world.server.find("r2")->phase == AppliedPhase::complete);
+  CHECK(world.out.str() == "Contracted 1 revision: the old shape is gone.\n");
 }

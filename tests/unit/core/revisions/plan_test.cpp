@@ -194,7 +194,19 @@ TEST_CASE("resolve_revision: an unknown revision is a usage error") {
   auto error = error_from([&] { migrate::core::resolve_revision(graph, "zzzz"); });
   CHECK(error.code() == ExitCode::usage);
   CHECK(std::string(error.what()) == "no revision 'zzzz' in the migration files");
-  CHECK(error.hint() == "run `migrate history` to list revisions");
+  CHECK(error.hint() ==
+        "a target is head, heads, +N (upgrade), base, -N (downgrade), or a revision id or a "
+        "prefix of it; `migrate history` lists the ids");
+}
+
+TEST_CASE("resolve_revision: a misspelt target gets a suggestion, never a guess") {
+  auto graph = graph_of({{"8fb4c8c111aa", ""}});
+  auto error = error_from([&] { migrate::core::resolve_revision(graph, "haed"); });
+  CHECK(std::string(error.what()) ==
+        "no revision 'haed' in the migration files (did you mean 'head'?)");
+  auto id = error_from([&] { migrate::core::resolve_revision(graph, "8fb4c8c111ab"); });
+  CHECK(std::string(id.what()) ==
+        "no revision '8fb4c8c111ab' in the migration files (did you mean '8fb4c8c111aa'?)");
 }
 
 TEST_CASE(
@@ -306,7 +318,10 @@ TEST_CASE("plan_downgrade: missing and upgrade targets are usage errors") {
   auto graph = chain();
   auto none = error_from([&] { migrate::core::plan_downgrade(graph, {}, ""); });
   CHECK(none.code() == ExitCode::usage);
-  CHECK(std::string(none.what()) == "downgrade needs a target");
+  CHECK(std::string(none.what()) ==
+        "downgrade needs a target: -N undoes the last N revisions, base undoes them all, and a "
+        "revision id or prefix keeps that revision and undoes what came after it");
+  CHECK(none.hint() == "e.g. `migrate downgrade -1`; `migrate history` lists the ids");
   for (std::string target : {"head", "heads", "+1"}) {
     auto error = error_from([&] { migrate::core::plan_downgrade(graph, {}, target); });
     CHECK(error.code() == ExitCode::usage);
@@ -370,4 +385,49 @@ TEST_CASE("plan_stamp: moving to the other branch forgets this one") {
 
 TEST_CASE("plan_stamp: an unknown target is a usage error") {
   CHECK(error_from([] { migrate::core::plan_stamp(chain(), {}, "zz"); }).code() == ExitCode::usage);
+}
+
+TEST_CASE("refuse_drafts: a draft among the ids is refused with its file and line") {
+  using migrate::test::sql_file;
+  auto graph = migrate::core::load_revisions(
+      {sql_file("a"), sql_file("b", "a", ""), sql_file("c", "b", "")});
+  auto error = error_from<migrate::InvalidFilesError>([&] {
+    migrate::core::refuse_drafts(graph, {"a", "b"}, "`migrate upgrade` would apply it");
+  });
+  CHECK(error.code() == ExitCode::usage);
+  CHECK(std::string(error.what()) ==
+        "b.sql:5: the 'up' section is empty, and `migrate upgrade` would apply it");
+  CHECK(error.hint() ==
+        "write what it does (or delete the file): only a merge revision may run nothing; "
+        "nothing was applied");
+  CHECK(error.problems().size() == 1);
+}
+
+TEST_CASE("refuse_drafts: drafts outside the ids are no concern") {
+  using migrate::test::sql_file;
+  auto graph = migrate::core::load_revisions({sql_file("a"), sql_file("b", "a", "")});
+  CHECK_NOTHROW(migrate::core::refuse_drafts(graph, {"a"}, "`migrate upgrade` would apply it"));
+}
+
+TEST_CASE("revision_range: A:B, A: and :B as Alembic's history -r") {
+  auto graph = merged();  // a -> b, a -> c, (b, c) -> m -> n
+  auto ids = [&](const std::string& range) {
+    return migrate::test::members(graph, migrate::core::revision_range(graph, range));
+  };
+  CHECK(ids("b:n") == Strings{"b", "m", "n"});
+  CHECK(ids("m:") == Strings{"m", "n"});
+  CHECK(ids(":b") == Strings{"a", "b"});
+  CHECK(ids("base:head") == Strings{"a", "b", "c", "m", "n"});
+  CHECK(ids("a:m") == Strings{"a", "b", "c", "m"});
+}
+
+TEST_CASE("revision_range: a range that cannot hold anything is a usage error") {
+  auto graph = merged();
+  auto reversed = error_from([&] { migrate::core::revision_range(graph, "n:b"); });
+  CHECK(reversed.code() == ExitCode::usage);
+  CHECK(std::string(reversed.what()) == "n is not an ancestor of b, so the range n:b is empty");
+  auto sideways = error_from([&] { migrate::core::revision_range(graph, "b:c"); });
+  CHECK(std::string(sideways.what()) == "b is not an ancestor of c, so the range b:c is empty");
+  auto no_colon = error_from([&] { migrate::core::revision_range(graph, "b"); });
+  CHECK(std::string(no_colon.what()) == "'b' is not a range");
 }

@@ -193,11 +193,22 @@ TEST_CASE("parse_sql_revision: a file without an up section") {
         Strings{"m/a.sql:1: no '-- migrate:up' section"});
 }
 
-TEST_CASE("parse_sql_revision: an empty up section is refused, on the marker's line") {
-  CHECK(problems_of("a.sql",
-                    "-- migrate:revision a\n-- migrate:parents p\n\n-- migrate:up\n-- nothing "
-                    "yet\n\n-- migrate:down\nSELECT 1;\n") ==
-        Strings{"a.sql:4: the 'up' section is empty (only a merge revision may run nothing)"});
+TEST_CASE("parse_sql_revision: an empty up section makes a draft, on the marker's line") {
+  auto parsed = parse("a.sql",
+                      "-- migrate:revision a\n-- migrate:parents p\n\n-- migrate:up\n-- nothing "
+                      "yet\n\n-- migrate:down\nSELECT 1;\n");
+  CHECK(parsed.problems == Strings{});
+  REQUIRE(parsed.revision);
+  CHECK(parsed.revision->is_draft());
+  CHECK(parsed.revision->draft_line == 4);
+  CHECK(migrate::core::draft_problem(*parsed.revision).located() ==
+        "a.sql:4: the 'up' section is empty");
+}
+
+TEST_CASE("parse_sql_revision: a revision with statements is no draft") {
+  auto parsed = parse("a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n");
+  REQUIRE(parsed.revision);
+  CHECK_FALSE(parsed.revision->is_draft());
 }
 
 TEST_CASE("parse_sql_revision: a merge revision may have an empty up section") {
@@ -207,6 +218,7 @@ TEST_CASE("parse_sql_revision: a merge revision may have an empty up section") {
   CHECK(parsed.problems == Strings{});
   REQUIRE(parsed.revision);
   CHECK(parsed.revision->is_merge());
+  CHECK_FALSE(parsed.revision->is_draft());
   CHECK(parsed.revision->up.present);
   CHECK(parsed.revision->up.text.empty());
   CHECK(parsed.revision->down.text.empty());

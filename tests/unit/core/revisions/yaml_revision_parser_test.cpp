@@ -142,9 +142,13 @@ TEST_CASE("parse_yaml_revision: operations must be a list") {
         Strings{"r.yaml:2: 'operations' must be a list (each item starts with '- ')"});
 }
 
-TEST_CASE("parse_yaml_revision: an empty operations list is refused") {
-  CHECK(problems_of("r.yaml", "revision: r\nparents: [a]\noperations: []\n") ==
-        Strings{"r.yaml:3: 'operations' is empty (only a merge revision may run nothing)"});
+TEST_CASE("parse_yaml_revision: an empty operations list makes a draft") {
+  auto parsed = parse("r.yaml", "revision: r\nparents: [a]\noperations: []\n");
+  CHECK(parsed.problems == Strings{});
+  REQUIRE(parsed.revision);
+  CHECK(parsed.revision->draft_line == 3);
+  CHECK(migrate::core::draft_problem(*parsed.revision).located() ==
+        "r.yaml:3: 'operations' is empty");
 }
 
 // As in the SQL format ("only a merge revision may run nothing"): a merge
@@ -154,6 +158,7 @@ TEST_CASE("parse_yaml_revision: a merge revision may have an empty operations li
   CHECK(parsed.problems == Strings{});
   REQUIRE(parsed.revision);
   CHECK(parsed.revision->is_merge());
+  CHECK_FALSE(parsed.revision->is_draft());
   CHECK(parsed.revision->operations.empty());
 }
 

@@ -1,0 +1,54 @@
+// current: the revisions the database is at (its heads), one id a line, for
+// scripts; read from the state alone, so it works whatever the files hold.
+// wait: connect (retrying under --wait, a minute by default) and say so.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "commands/commands.hpp"
+#include "core/sql/grammar.hpp"
+#include "engine/state_layout.hpp"
+
+namespace migrate::commands {
+
+int run_current(Environment& env) {
+  auto database = env.connect();
+  std::vector<core::AppliedRevision> applied = engine::read_applied(*database, env.schema());
+  std::unordered_set<std::string> built_on;
+  for (const auto& record : applied)
+    for (const auto& parent : record.parents) built_on.insert(parent);
+  std::vector<const core::AppliedRevision*> heads;
+  for (const auto& record : applied)
+    if (!built_on.count(record.id)) heads.push_back(&record);
+  std::sort(heads.begin(), heads.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
+  if (env.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto* head : heads)
+      list.push_back({{"id", head->id},
+                      {"message", head->message},
+                      {"phase", core::to_string(head->phase)},
+                      {"applied_at", head->applied_at}});
+    env.out() << nlohmann::json{{"heads", list}}.dump(2) << '\n';
+    return 0;
+  }
+  // Nothing applied prints nothing: the database is at base.
+  for (const auto* head : heads) env.out() << head->id << '\n';
+  if (heads.empty()) env.reporter().info("nothing is applied: the database is at base");
+  return 0;
+}
+
+int run_wait(Environment& env) {
+  auto database = env.connect();
+  std::string version = core::server_version_text(database->server_version());
+  if (env.json())
+    env.out()
+        << nlohmann::json{{"database", env.database_display()}, {"server_version", version}}.dump(2)
+        << '\n';
+  else
+    env.out() << fmt::format("{} answers (PostgreSQL {})\n", env.database_display(), version);
+  return 0;
+}
+
+}  // namespace migrate::commands
