@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/composition.hpp"
+#include "commands/fleet.hpp"
 
 namespace migrate::cli {
 
@@ -29,6 +31,7 @@ class App {
   std::string m_command;
   std::function<int(commands::Environment&)> m_action;
   const bool* m_prints_sql = nullptr;  // the chosen command's --sql flag, if it has one
+  std::optional<commands::FleetKind> m_fleet_kind;  // set when the command takes --targets
 };
 
 }  // namespace migrate::cli
