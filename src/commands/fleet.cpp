@@ -299,8 +299,10 @@ int run_fleet(Environment& env, const FleetOptions& options, FleetKind kind,
     throw usage_error(
         fmt::format("--parallel {}: at least one connection at a time is needed", options.parallel),
         "use --parallel 1 to run the targets one after another");
-  // Any problem in the files stops the run before it connects anywhere.
-  core::RevisionGraph graph = env.load_graph();
+  // Any problem in the files stops the run before it connects anywhere;
+  // lock status reads no files.
+  core::RevisionGraph graph =
+      kind == FleetKind::lock_status ? core::RevisionGraph{} : env.load_graph();
   Runner runner(env, options, kind, action, std::move(graph));
   FleetRun run = runner.run();
   if (env.json())

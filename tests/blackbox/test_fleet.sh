@@ -81,7 +81,7 @@ assert_eq "unknown:3 broken:1 locked:5 down:1" \
 assert_out_not_contains "hunter2"
 assert_err_not_contains "hunter2"
 assert_err_contains "--- locked ("
-assert_err_contains "the migration lock was not acquired within 1s"
+assert_err_contains "the migration lock was not acquired within 1.0s"
 while read -r name url; do
   [[ "$name" == tenant* ]] || continue
   assert_eq "r1,r2,r3" "$(applied_of "$url")" "$name is at r3"
@@ -152,6 +152,10 @@ rc=0
 wait "$BG_PID" || rc=$?
 assert_eq "130" "$rc" "exit code after SIGINT"
 jq -e '.skipped > 0 and .exit_code == 130' interrupted.out >/dev/null || fail "skipped targets after SIGINT: $(cat interrupted.out)"
+# A target in flight either finished or stopped with 130 between revisions.
+jq -e '[.targets[] | select(.state == "failed") | .exit_code] | all(. == 130)' interrupted.out >/dev/null ||
+  fail "a target failed otherwise than interrupted: $(cat interrupted.out)"
+echo "after SIGINT: $(jq -r '[.targets[] | .state + "/" + (.exit_code | tostring)] | group_by(.) | map("\(.[0]) x\(length)") | join(", ")' interrupted.out)" >&2
 while read -r name url; do
   half=$(psql_db "$url" "SELECT count(*) FROM pg_namespace WHERE nspname = 'migrate'")
   [[ "$half" == 0 ]] && continue
