@@ -159,6 +159,18 @@ class Runner {
     return found->second;
   }
 
+  // The hint of a single run points at --database-url; here the target's line does.
+  std::unique_ptr<engine::Database> connect(const core::Target& target, const std::string& schema) {
+    try {
+      return m_env.connect_to(target.url, schema);
+    } catch (const Error& error) {
+      throw Error(error.code(), error.what(),
+                  fmt::format("check target '{}' (line {} of the targets file) and that its "
+                              "server is running; the other targets are not affected",
+                              target.name, target.line));
+    }
+  }
+
   void run_target(size_t index) {
     TargetResult& result = m_run.results[index];
     const core::Target& target = *result.target;
@@ -177,7 +189,7 @@ class Runner {
     std::ostringstream out;
     Environment::Seams seams{
         [this] { return m_graph; },
-        [this, &target, schema = settings.schema] { return m_env.connect_to(target.url, schema); },
+        [this, &target, schema = settings.schema] { return connect(target, schema); },
         [this](const std::string& flag) { return source(flag); },
         reporter,
         out,

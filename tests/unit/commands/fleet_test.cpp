@@ -148,6 +148,9 @@ TEST_CASE("run_fleet: --max-failures tolerates failures; one more stops after th
   CHECK(json["targets"][1]["error"]["exit_code"] == 1);
   CHECK(json["targets"][1]["error"]["message"] ==
         "cannot connect to postgresql://h/down: connection refused");
+  CHECK(json["targets"][1]["error"]["hint"] ==
+        "check target 't2' (line 2 of the targets file) and that its server is running; the "
+        "other targets are not affected");
   CHECK(json["targets"][3]["state"] == "skipped");
   CHECK(json["targets"][3]["wave"] == 0);
 
