@@ -208,7 +208,9 @@ std::vector<Target> parse_targets(const std::string& path, const std::string& te
   }
   if (problems.empty() && targets.empty())
     problems.push_back({shown, 0, "no targets", "write one connection string per line"});
-  if (!problems.empty()) throw InvalidFilesError(std::move(problems));
+  if (!problems.empty())
+    throw InvalidFilesError(std::move(problems), "the targets file " + shown,
+                            "fix the targets file");
   return targets;
 }
 

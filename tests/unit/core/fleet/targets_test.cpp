@@ -79,6 +79,18 @@ TEST_CASE("parse_targets: a YAML entry without url or with an unknown key is ref
         std::vector<std::string>{"t.yaml:1: expected `targets:` holding a list of targets"});
 }
 
+TEST_CASE("parse_targets: several problems are summed up as the targets file's") {
+  auto error = migrate::test::error_from<migrate::InvalidFilesError>(
+      [] { parse_targets("fleet.txt", "a b c d\n\"x\n"); });
+  CHECK(std::string(error.what()) ==
+        "2 problems in the targets file fleet.txt:\n"
+        "  fleet.txt:1: 4 fields; a target line is URL, NAME URL or NAME URL SCHEMA\n"
+        "    hint: quote a keyword connection string that holds spaces: \"host=h dbname=d\"\n"
+        "  fleet.txt:2: unterminated quote\n"
+        "    hint: close the quoted connection string with \"");
+  CHECK(error.hint() == "fix the targets file; nothing was applied");
+}
+
 TEST_CASE("parse_targets: a file with no target is refused") {
   CHECK(problems("empty.txt", "# nothing yet\n\n") ==
         std::vector<std::string>{"empty.txt: no targets"});
