@@ -1,19 +1,35 @@
 #include "cli/app.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "commands/commands.hpp"
+#include "commands/fleet.hpp"
+#include "core/fleet/targets.hpp"
 #include "core/suggest.hpp"
 #include "version.hpp"
 
 namespace migrate::cli {
 
 using namespace migrate::commands;
+
+// --targets and the wave options, for the commands that take them.
+struct FleetCliOptions {
+  std::string targets;
+  int parallel = 4;
+  size_t canary = 0;
+  int wave = 100;
+  size_t max_failures = 0;
+};
 
 struct App::Options {
   GlobalOptions global;
@@ -29,6 +45,7 @@ struct App::Options {
   HistoryOptions history;
   ResolveBranchOptions resolve;
   LockClearOptions lock_clear;
+  FleetCliOptions fleet;
 };
 
 namespace {
@@ -127,6 +144,47 @@ std::vector<std::string> names_of(const CLI::App& app) {
   return names;
 }
 
+// --targets and --parallel, on every command that can run over a fleet.
+void add_fleet_options(CLI::App* command, FleetCliOptions& fleet) {
+  command->add_option("--targets", fleet.targets,
+                      "Run over every database in FILE (one per line, or YAML; - reads stdin); "
+                      "see docs/fleet.md");
+  command->add_option("--parallel", fleet.parallel, "With --targets: databases worked on at a time")
+      ->capture_default_str();
+}
+
+// The waves of a fleet run, on the commands that change the databases.
+void add_wave_options(CLI::App* command, FleetCliOptions& fleet) {
+  add_fleet_options(command, fleet);
+  command->add_option("--canary", fleet.canary,
+                      "With --targets: run this many targets first, alone; any failure there "
+                      "stops the run");
+  command
+      ->add_option("--wave", fleet.wave,
+                   "With --targets: percent of the remaining targets per wave after the canary")
+      ->capture_default_str();
+  command
+      ->add_option("--max-failures", fleet.max_failures,
+                   "With --targets: failed targets tolerated before the run stops after a wave")
+      ->capture_default_str();
+}
+
+std::string read_targets(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw usage_error(
+        fmt::format("cannot read the targets file {}: {}", path, std::strerror(errno)),
+        "give --targets a file with one connection string per line, or - for stdin");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
 }  // namespace
 
 App::App()
@@ -169,12 +227,15 @@ App::App()
 
   using Action = std::function<int(commands::Environment&)>;
   auto bind = [this](CLI::App* command, std::string name, Action action,
-                     const bool* prints_sql = nullptr) {
-    command->callback([this, name = std::move(name), action = std::move(action), prints_sql] {
-      m_command = name;
-      m_action = action;
-      m_prints_sql = prints_sql;
-    });
+                     const bool* prints_sql = nullptr,
+                     std::optional<commands::FleetKind> fleet = std::nullopt) {
+    command->callback(
+        [this, name = std::move(name), action = std::move(action), prints_sql, fleet] {
+          m_command = name;
+          m_action = action;
+          m_prints_sql = prints_sql;
+          m_fleet_kind = fleet;
+        });
   };
 
   auto* init =
@@ -207,9 +268,10 @@ App::App()
                     "development: no previous release can be running)");
   add_execution_options(upgrade, o.upgrade.run);
   add_source_option(upgrade, o.upgrade.run);
+  add_wave_options(upgrade, o.fleet);
   bind(
       upgrade, "upgrade", [&o](commands::Environment& c) { return run_upgrade(c, o.upgrade); },
-      &o.upgrade.run.sql);
+      &o.upgrade.run.sql, commands::FleetKind::apply);
 
   auto* downgrade = m_app.add_subcommand("downgrade", "Undo applied revisions down to TARGET");
   downgrade->add_option("target", o.downgrade.target,
@@ -231,9 +293,10 @@ App::App()
            {"migrate contract         once no instance of the previous release is left",
             "migrate contract --sql   the script, touching nothing"});
   add_execution_options(contract, o.contract.run);
+  add_wave_options(contract, o.fleet);
   bind(
       contract, "contract", [&o](commands::Environment& c) { return run_contract(c, o.contract); },
-      &o.contract.run.sql);
+      &o.contract.run.sql, commands::FleetKind::apply);
 
   auto* stamp =
       m_app.add_subcommand("stamp", "Record revisions as applied (or not) without running them");
@@ -272,9 +335,13 @@ App::App()
       "status", "Where the database is: applied, pending, unknown, changed, lock");
   status->add_flag("--exit-code", o.status.exit_code,
                    "Exit 9 when revisions are pending (and the state is otherwise consistent)");
-  bind(status, "status", [&o](commands::Environment& c) { return run_status(c, o.status); });
+  add_fleet_options(status, o.fleet);
+  bind(
+      status, "status", [&o](commands::Environment& c) { return run_status(c, o.status); }, nullptr,
+      commands::FleetKind::status);
   describe(status, Reaches::database,
-           {"migrate status", "migrate status --exit-code || migrate upgrade"});
+           {"migrate status", "migrate status --exit-code || migrate upgrade",
+            "migrate status --targets fleet.txt"});
 
   auto* current =
       m_app.add_subcommand("current", "The revisions the database is at (its heads), one a line");
@@ -342,7 +409,10 @@ App::App()
   auto* lock = m_app.add_subcommand("lock", "The migration lock");
   lock->require_subcommand(1);
   auto* lock_status = lock->add_subcommand("status", "Who holds the migration lock");
-  bind(lock_status, "lock status", [](commands::Environment& c) { return run_lock_status(c); });
+  add_fleet_options(lock_status, o.fleet);
+  bind(
+      lock_status, "lock status", [](commands::Environment& c) { return run_lock_status(c); },
+      nullptr, commands::FleetKind::lock_status);
   describe(lock_status, Reaches::database, {"migrate lock status"});
   auto* lock_clear = lock->add_subcommand(
       "clear", "Release a stale migration lock by terminating its holder's backend");
@@ -429,6 +499,27 @@ int App::run() {
   if (m_command == "help") return run_help();
   m_options->global.config_given = m_app.get_option("--config")->count() > 0;
   bool script = m_prints_sql && *m_prints_sql;
+  const FleetCliOptions& fleet = m_options->fleet;
+  if (!fleet.targets.empty()) {
+    if (script)
+      throw usage_error("--targets and --sql do not go together: a script is for one database",
+                        "run `migrate upgrade --sql` against one database of the fleet");
+    if (!m_options->global.database_url.empty())
+      throw usage_error("--targets and --database-url do not go together",
+                        "list every database in the targets file, or leave --targets out");
+    commands::FleetOptions options;
+    options.targets = core::parse_targets(fleet.targets, read_targets(fleet.targets));
+    options.parallel = fleet.parallel;
+    options.canary = fleet.canary;
+    options.wave_percent = fleet.wave;
+    options.max_failures = fleet.max_failures;
+    options.blocks =
+        m_options->global.verbose ? commands::FleetBlocks::all : commands::FleetBlocks::failures;
+    // The live line is for a person watching: a terminal, and not with -q.
+    if (isatty(STDERR_FILENO) == 1 && !m_options->global.quiet) options.live = stderr;
+    Composition composition(m_options->global, m_command, Output::results);
+    return commands::run_fleet(composition.environment(), options, *m_fleet_kind, m_action);
+  }
   Composition composition(m_options->global, m_command, script ? Output::script : Output::results);
   int code = m_action(composition.environment());
   if (code == 0) composition.finish();

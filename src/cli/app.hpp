@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/composition.hpp"
+#include "commands/fleet.hpp"
 
 namespace migrate::cli {
 
@@ -34,6 +36,7 @@ class App {
   bool m_bare = false;                    // no command given
   std::vector<std::string> m_help_topic;  // `migrate help lock clear`: {"lock", "clear"}
   int run_help();
+  std::optional<commands::FleetKind> m_fleet_kind;  // set when the command takes --targets
 };
 
 }  // namespace migrate::cli

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 
 #include "cli/config_file.hpp"
 #include "cli/libpq_connection.hpp"
@@ -137,6 +138,21 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
       m_clock,
       [this](const std::string& exclude) {
         return fs::pg_dump_schema(libpq_connection(m_connection, *m_reporter), exclude);
+      },
+      [this, application_name](const std::string& url,
+                               const std::string& schema) -> std::unique_ptr<engine::Database> {
+        std::string connection;
+        const engine::StateSql* state = nullptr;
+        {
+          // Fleet targets connect from several threads; the reporter and the
+          // map of state schemas are shared.
+          std::lock_guard<std::mutex> lock(m_fleet_mutex);
+          connection = libpq_connection(url, *m_reporter);
+          state = &m_fleet_states.try_emplace(schema, schema).first->second;
+        }
+        // No ExitOnSignal here: other targets may be mid-revision, and a signal
+        // must let them finish; connect_timeout bounds this wait.
+        return std::make_unique<pg::PgDatabase>(connection, application_name, *state);
       }};
   m_environment = std::make_unique<commands::Environment>(std::move(settings), std::move(seams));
 }

@@ -4,7 +4,9 @@
 // terminal. The only code that reads the process environment or knows pg/.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 
@@ -47,6 +49,8 @@ class Composition {
   Output m_output;
   std::string m_connection;
   engine::StateSql m_state;
+  std::mutex m_fleet_mutex;
+  std::map<std::string, engine::StateSql> m_fleet_states;  // by schema, for --targets
   std::unique_ptr<report::TerminalReporter> m_reporter;
   std::unique_ptr<TerminalPrompt> m_prompt;
   engine::SystemClock m_clock;

@@ -55,6 +55,11 @@ class Environment {
     engine::Clock& clock;
     // pg_dump --schema-only of the database, without schema `exclude`.
     std::function<std::string(const std::string& exclude)> dump_schema = {};
+    // A new connection to one database of a fleet run (`--targets`), whose
+    // migrate state lives in `schema`. Safe to call from several threads.
+    std::function<std::unique_ptr<engine::Database>(const std::string& connection,
+                                                    const std::string& schema)>
+        connect_to = {};
   };
 
   Environment(Settings settings, Seams seams)
@@ -78,7 +83,13 @@ class Environment {
   void warn_drafts(const core::RevisionGraph& graph) const;
   // Throws Error(runtime) when the database cannot be reached.
   std::unique_ptr<engine::Database> connect() const { return m_seams.connect(); }
+  // Throws Error(runtime) when the database cannot be reached.
+  std::unique_ptr<engine::Database> connect_to(const std::string& connection,
+                                               const std::string& schema) const {
+    return m_seams.connect_to(connection, schema);
+  }
   std::string source(const std::string& flag) const { return m_seams.source(flag); }
+  const Seams& seams() const { return m_seams; }
   engine::Reporter& reporter() const { return m_seams.reporter; }
   std::ostream& out() const { return m_seams.out; }
   const report::Style& out_style() const { return m_seams.out_style; }

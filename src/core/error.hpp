@@ -51,6 +51,9 @@ struct FileProblem {
 class InvalidFilesError : public Error {
  public:
   explicit InvalidFilesError(std::vector<FileProblem> problems);
+  // Problems in another input: "N problems in <where>:", and `fix` as the hint.
+  InvalidFilesError(std::vector<FileProblem> problems, const std::string& where,
+                    const std::string& fix);
   const std::vector<FileProblem>& problems() const { return m_problems; }
 
  private:
