@@ -17,6 +17,7 @@ struct App::Options {
   NewOptions new_revision;
   ShowOptions show;
   ResolveBranchOptions resolve;
+  LintOptions lint;
   LockClearOptions lock_clear;
 };
 
@@ -211,7 +212,12 @@ App::App()
 
   auto* lint = m_app.add_subcommand(
       "lint", "Check revisions for statements that are unsafe under live traffic");
-  bind(lint, "lint", [](commands::Environment& c) { return run_lint(c); });
+  lint->add_option("--format", o.lint.format,
+                   "text, or github: workflow commands that annotate the pull request")
+      ->capture_default_str();
+  lint->add_flag("--pending", o.lint.pending,
+                 "Only the revisions the database has not applied (connects to it)");
+  bind(lint, "lint", [&o](commands::Environment& c) { return run_lint(c, o.lint); });
 
   auto* lock = m_app.add_subcommand("lock", "The migration lock");
   lock->require_subcommand(1);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
 #include "core/duration.hpp"
 
@@ -67,7 +68,7 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
                              {"revisions", ids_of(plan)},
                              {"heads", heads},
                              {"duration_ms", took.count()}};
-    env.out() << result.dump(2) << '\n';
+    write_json(env, result);
   } else if (plan.empty()) {
     env.out() << fmt::format(
         "Nothing to do: the database is at {}.\n",

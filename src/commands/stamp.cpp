@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/confirm.hpp"
+#include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
 
 namespace migrate::commands {
@@ -82,12 +83,10 @@ int run_stamp(Environment& env, const StampOptions& options) {
   // With --sql, stdout is the script.
   if (options.run.sql) return 0;
   if (env.json()) {
-    env.out() << nlohmann::json{{"command", "stamp"},
-                                {"recorded", recorded},
-                                {"forgotten", forgotten},
-                                {"checksum_updated", accepted}}
-                     .dump(2)
-              << '\n';
+    write_json(env, nlohmann::json{{"command", "stamp"},
+                                   {"recorded", recorded},
+                                   {"forgotten", forgotten},
+                                   {"checksum_updated", accepted}});
     return 0;
   }
   if (!accepted.empty())

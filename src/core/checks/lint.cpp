@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "core/checks/lint_rules.hpp"
+#include "core/checks/lint_suppressions.hpp"
 #include "core/revisions/revision_script.hpp"
 #include "core/sql/parse_tree.hpp"
 #include "core/sql/sql_text.hpp"
@@ -122,6 +123,22 @@ class Linter {
 
 }  // namespace
 
+namespace {
+
+// What the linter found, less what the file's suppressions silence, plus
+// the errors in those suppressions.
+std::vector<LintFinding> unsuppressed(const Revision& revision, std::vector<LintFinding> found) {
+  std::vector<LintFinding> problems;
+  auto suppressions = read_suppressions(revision, problems);
+  std::vector<LintFinding> findings = suppress(std::move(found), suppressions);
+  findings.insert(findings.end(), problems.begin(), problems.end());
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const LintFinding& a, const LintFinding& b) { return a.line < b.line; });
+  return findings;
+}
+
+}  // namespace
+
 std::vector<LintFinding> lint_revision(const Revision& revision) {
   Linter linter(revision);
   LintMemory up;
@@ -134,7 +151,7 @@ std::vector<LintFinding> lint_revision(const Revision& revision) {
     linter.lint_phase(phase, memory);
   }
   linter.check_down_section();
-  return linter.take();
+  return unsuppressed(revision, linter.take());
 }
 
 std::vector<LintFinding> lint_upgrade(const Revision& revision) {
@@ -142,7 +159,7 @@ std::vector<LintFinding> lint_upgrade(const Revision& revision) {
   LintMemory up;
   linter.lint_phase(Phase::expand, up);
   linter.check_down_section();
-  return linter.take();
+  return unsuppressed(revision, linter.take());
 }
 
 static std::string lint_error_message(const std::vector<LintFinding>& findings) {

@@ -351,3 +351,90 @@ TEST_CASE("has_errors: true only when some finding is an error") {
   CHECK_FALSE(has_errors({warning}));
   CHECK(has_errors({warning, error}));
 }
+
+namespace {
+
+// The rule ids found in `up` (line numbers dropped), each "line rule".
+Strings rules_in(const std::string& up, const std::string& transaction = "on") {
+  auto parsed = migrate::test::parse(
+      "migrations/8fb4.sql", "-- migrate:revision 8fb4\n-- migrate:transaction " + transaction +
+                                 "\n-- migrate:up\n" + up + "-- migrate:down\n");
+  REQUIRE(parsed.problems == Strings{});
+  Strings found;
+  for (const auto& finding : lint_revision(*parsed.revision))
+    found.push_back(std::to_string(finding.line) + " " + finding.rule);
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("lint_revision: ADD COLUMN ... UNIQUE or PRIMARY KEY on a table in use builds an index") {
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN code text UNIQUE;\n") ==
+        Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN code bigint PRIMARY KEY DEFAULT 1;\n") ==
+        Strings{"4 index-not-concurrent"});
+  CHECK(lint_sql("ALTER TABLE users ADD COLUMN code text UNIQUE;\n") ==
+        Strings{"migrations/8fb4.sql:4: warning[index-not-concurrent]: adding column "
+                "public.users.code with UNIQUE builds its index while holding an ACCESS EXCLUSIVE "
+                "lock on the table\n  hint: add the column without it, CREATE UNIQUE INDEX "
+                "CONCURRENTLY (with `transaction off`), then `ADD CONSTRAINT <name> UNIQUE USING "
+                "INDEX <index>`"});
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN code text;\n").empty());
+  CHECK(rules_in("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN code text UNIQUE;\n").empty());
+}
+
+TEST_CASE("lint_revision: ADD COLUMN ... REFERENCES on a table in use checks the foreign key") {
+  CHECK(rules_in("ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);\n") ==
+        Strings{"4 add-constraint-not-valid"});
+  CHECK(rules_in("ALTER TABLE orders ADD COLUMN user_id bigint;\n"
+                 "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) "
+                 "NOT VALID;\n")
+            .empty());
+  CHECK(rules_in("CREATE TABLE orders (id int);\n"
+                 "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);\n")
+            .empty());
+}
+
+TEST_CASE("lint_revision: ADD COLUMN ... NOT NULL without a default on a table in use") {
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN age int NOT NULL;\n") ==
+        Strings{"4 add-column-not-null"});
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN age int NOT NULL DEFAULT 0;\n").empty());
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN age int;\n").empty());
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN n bigserial NOT NULL;\n") ==
+        Strings{"4 add-column-volatile-default"});
+  CHECK(rules_in("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN age int NOT NULL;\n").empty());
+}
+
+TEST_CASE("lint_revision: DROP INDEX and REINDEX without CONCURRENTLY") {
+  CHECK(rules_in("DROP INDEX users_email;\n") == Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("DROP INDEX CONCURRENTLY users_email;\n", "off").empty());
+  CHECK(rules_in("REINDEX INDEX users_email;\n") == Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("REINDEX TABLE users;\n") == Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("REINDEX INDEX CONCURRENTLY users_email;\n", "off").empty());
+  CHECK(lint_sql("REINDEX TABLE users;\n") ==
+        Strings{"migrations/8fb4.sql:4: warning[index-not-concurrent]: REINDEX TABLE public.users "
+                "blocks writes to the table (and reads that use its indexes) until the rebuild "
+                "ends\n  hint: use REINDEX ... CONCURRENTLY (PostgreSQL 12+) on the table, in a "
+                "revision with `-- migrate:transaction off`"});
+}
+
+TEST_CASE("lint_revision: VACUUM FULL and CLUSTER rewrite the table") {
+  CHECK(rules_in("VACUUM FULL users;\n", "off") == Strings{"4 table-rewrite"});
+  CHECK(rules_in("VACUUM (FULL, ANALYZE) users;\n", "off") == Strings{"4 table-rewrite"});
+  CHECK(rules_in("VACUUM ANALYZE users;\n", "off").empty());
+  CHECK(rules_in("CLUSTER users USING users_pkey;\n") == Strings{"4 table-rewrite"});
+  CHECK(rules_in("ANALYZE users;\n").empty());
+}
+
+TEST_CASE("lint_revision: LOCK TABLE in a mode that blocks writes") {
+  CHECK(rules_in("LOCK TABLE users;\n") == Strings{"4 lock-table"});
+  CHECK(rules_in("LOCK TABLE users IN SHARE MODE;\n") == Strings{"4 lock-table"});
+  CHECK(rules_in("LOCK TABLE users IN ACCESS SHARE MODE;\n").empty());
+  CHECK(rules_in("LOCK TABLE users IN SHARE UPDATE EXCLUSIVE MODE;\n").empty());
+  CHECK(rules_in("CREATE TABLE t (id int);\nLOCK TABLE t;\n").empty());
+  CHECK(lint_sql("LOCK TABLE users;\n") ==
+        Strings{"migrations/8fb4.sql:4: warning[lock-table]: LOCK TABLE public.users blocks the "
+                "application's writes and reads until the transaction ends, and queues behind any "
+                "open transaction on it\n  hint: let each statement take the lock it needs, under "
+                "migrate's short lock_timeout; split long work into separate revisions"});
+}
