@@ -120,4 +120,4 @@ rm "$work/migrations/cccc_bad.sql"
 run_migrate --dir "$work/migrations" lint --format github
 assert_rc 7
 assert_out_contains "::error file=$work/migrations/bbbb00000002_broken.sql,line=6,title=migrate lint%3A concurrently-in-transaction::"
-assert_out_contains "1 error, 0 warnings"
+assert_out_contains "2 revisions checked: 2 errors, 0 warnings"

@@ -28,7 +28,11 @@ done
 SH
 chmod +x "$bin/fake-editor"
 
-script=$(sed "s|^export DATABASE_URL=[^ ]*|export DATABASE_URL='$url'|" <<<"$block")
+script=""
+while IFS= read -r line; do
+  [[ "$line" == "export DATABASE_URL="* ]] && line="export DATABASE_URL=$(printf '%q' "$url")"
+  script+=$line$'\n'
+done <<<"$block"
 set +e
 output=$(cd "$work/project" && PATH="$bin:$PATH" EDITOR=fake-editor bash -euo pipefail -c "$script" 2>&1)
 rc=$?
