@@ -60,7 +60,14 @@ int run_stamp(Environment& env, const StampOptions& options) {
     core::StampPlan plan = core::plan_stamp(graph, preflight.phases(), options.target);
     if (!plan.forget.empty() && !options.run.sql &&
         !confirm_forget(env, graph, plan.forget, options.yes)) {
-      env.out() << "Forgot nothing; the records are unchanged.\n";
+      if (env.json())
+        write_json(env, {{"command", "stamp"},
+                         {"recorded", nlohmann::json::array()},
+                         {"forgotten", nlohmann::json::array()},
+                         {"checksum_updated", nlohmann::json::array()},
+                         {"declined", true}});
+      else
+        env.out() << "Forgot nothing; the records are unchanged.\n";
       return 0;
     }
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
