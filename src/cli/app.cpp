@@ -1,5 +1,8 @@
 #include "cli/app.hpp"
 
+#include <iostream>
+
+#include "cli/completion.hpp"
 #include "commands/commands.hpp"
 #include "version.hpp"
 
@@ -19,6 +22,7 @@ struct App::Options {
   ResolveBranchOptions resolve;
   LintOptions lint;
   LockClearOptions lock_clear;
+  std::string completion_shell;
 };
 
 namespace {
@@ -235,6 +239,13 @@ App::App()
       ->capture_default_str();
   bind(lock_clear, "lock clear",
        [&o](commands::Environment& c) { return run_lock_clear(c, o.lock_clear); });
+
+  // Hidden (no help group): the build runs it to install the completion files.
+  auto* completion =
+      m_app.add_subcommand("completion", "Print the shell completion script for SHELL");
+  completion->group("");
+  completion->add_option("shell", o.completion_shell, "bash, zsh or fish")->required();
+  completion->callback([this] { m_command = "completion"; });
 }
 
 void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
@@ -242,6 +253,11 @@ void App::parse(int argc, char** argv) { m_app.parse(argc, argv); }
 bool App::json() const { return m_options->global.json; }
 
 int App::run() {
+  // Needs no configuration: it describes the command line itself.
+  if (m_command == "completion") {
+    std::cout << completion_script(m_app, m_options->completion_shell);
+    return 0;
+  }
   m_options->global.config_given = m_app.get_option("--config")->count() > 0;
   bool script = m_prints_sql && *m_prints_sql;
   Composition composition(m_options->global, m_command, script ? Output::script : Output::results);
