@@ -35,6 +35,9 @@ PACKAGES=(
   python3-alembic
   alembic
   python3-psycopg2
+  # the JSON Schema check (tests/blackbox/test_schema.sh)
+  python3-jsonschema
+  python3-yaml
   # the peers whose histories `migrate import` adopts (tests/blackbox/test_import.sh)
   sqitch
   libdbd-pg-perl
