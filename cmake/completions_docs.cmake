@@ -4,7 +4,7 @@
 #   share/bash-completion/completions/migrate      `migrate completion bash`
 #   share/zsh/vendor-completions/_migrate          `migrate completion zsh`
 #   share/fish/vendor_completions.d/migrate.fish   `migrate completion fish`
-#   share/doc/migrate/                             README.md, docs/*.md, changelog.Debian.gz
+#   share/doc/migrate/                             README.md, docs/*.md, changelog.gz
 #
 # The completions are generated from the CLI definition by the built binary,
 # so they list exactly the commands and options it accepts.
@@ -30,20 +30,21 @@ install(FILES ${MIGRATE_COMPLETIONS_DIR}/migrate.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 
 # The Debian changelog, compressed as Debian policy wants it (gzip -9n: no
-# name or time in the archive, so the package is reproducible).
+# name or time in the archive, so the package is reproducible). The version
+# has no Debian revision (a native package), so policy names it changelog.gz,
+# not changelog.Debian.gz (lintian: wrong-name-for-changelog-of-native-package).
 find_program(GZIP_PROGRAM gzip REQUIRED)
-configure_file(${CMAKE_CURRENT_LIST_DIR}/changelog.Debian.in ${CMAKE_BINARY_DIR}/changelog.Debian
-               @ONLY)
+set(MIGRATE_CHANGELOG ${CMAKE_BINARY_DIR}/debian/changelog)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/changelog.in ${MIGRATE_CHANGELOG} @ONLY)
 add_custom_command(
-  OUTPUT ${CMAKE_BINARY_DIR}/changelog.Debian.gz
-  COMMAND sh -c "\"$1\" -9nc \"$2\" > \"$2.gz\"" gzip ${GZIP_PROGRAM}
-          ${CMAKE_BINARY_DIR}/changelog.Debian
-  DEPENDS ${CMAKE_BINARY_DIR}/changelog.Debian
-  COMMENT "Compressing changelog.Debian"
+  OUTPUT ${MIGRATE_CHANGELOG}.gz
+  COMMAND sh -c "\"$1\" -9nc \"$2\" > \"$2.gz\"" gzip ${GZIP_PROGRAM} ${MIGRATE_CHANGELOG}
+  DEPENDS ${MIGRATE_CHANGELOG}
+  COMMENT "Compressing the Debian changelog"
   VERBATIM)
-add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/changelog.Debian.gz)
+add_custom_target(debian_changelog ALL DEPENDS ${MIGRATE_CHANGELOG}.gz)
 
-install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_BINARY_DIR}/changelog.Debian.gz
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${MIGRATE_CHANGELOG}.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
         FILES_MATCHING PATTERN "*.md")

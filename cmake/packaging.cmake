@@ -6,7 +6,7 @@
 #     share/migrate/schemas/             the JSON Schema of YAML revisions (top-level CMakeLists.txt)
 #     share/man/man1/migrate.1.gz        the man page (cmake/manpage.cmake)
 #     share/bash-completion, share/zsh, share/fish: completions (cmake/completions_docs.cmake)
-#     share/doc/migrate/                 README, docs, changelog.Debian.gz (cmake/completions_docs.cmake)
+#     share/doc/migrate/                 README, docs, changelog.gz (cmake/completions_docs.cmake)
 #
 #   cd build && cpack -G DEB
 #     migrate_<version>_<arch>.deb, installing under /usr, with Depends

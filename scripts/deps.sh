@@ -31,6 +31,8 @@ PACKAGES=(
   libclang-rt-14-dev
   # man page
   help2man
+  # the package check (tests/blackbox/test_package.sh)
+  lintian
   # the Alembic side of the demo and the comparison benchmarks
   python3-alembic
   alembic

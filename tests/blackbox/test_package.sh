@@ -25,7 +25,7 @@ prefix=$(scratch_dir)
 cmake --install "$build_dir" --prefix "$prefix" >"$prefix.log" 2>&1 || fail "cmake --install failed: $(cat "$prefix.log")"
 extras=(share/bash-completion/completions/migrate share/zsh/vendor-completions/_migrate
   share/fish/vendor_completions.d/migrate.fish share/doc/migrate/README.md
-  share/doc/migrate/changelog.Debian.gz share/doc/migrate/docs/json.md)
+  share/doc/migrate/changelog.gz share/doc/migrate/docs/json.md)
 for file in bin/migrate share/man/man1/migrate.1.gz share/migrate/schemas/revision.schema.json "${extras[@]}"; do
   [[ -f "$prefix/$file" ]] || fail "cmake --install did not install $file"
 done
@@ -67,9 +67,15 @@ python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$root/usr/share/mig
   fail "the packaged JSON Schema is not valid JSON"
 
 # The Debian changelog: gzip -9n, naming this version.
-gzip -t "$root/usr/share/doc/migrate/changelog.Debian.gz" || fail "changelog.Debian.gz is not a valid gzip file"
-[[ "$(gzip -dc "$root/usr/share/doc/migrate/changelog.Debian.gz" | head -1)" == "migrate ($version) "* ]] ||
-  fail "changelog.Debian.gz does not start with version $version"
+gzip -t "$root/usr/share/doc/migrate/changelog.gz" || fail "changelog.gz is not a valid gzip file"
+[[ "$(gzip -dc "$root/usr/share/doc/migrate/changelog.gz" | head -1)" == "migrate ($version) "* ]] ||
+  fail "changelog.gz does not start with version $version"
+
+# lintian (when installed) finds the changelog where Debian policy wants it.
+if command -v lintian >/dev/null 2>&1; then
+  tags=$(lintian --tag-display-limit 0 "$deb" 2>/dev/null || true)
+  [[ "$tags" != *changelog* ]] || fail "lintian reports a changelog problem:"$'\n'"$tags"
+fi
 
 # The completions are the binary's own, and bash completes with them.
 assert_eq "$("$extracted" completion bash)" "$(cat "$root/usr/share/bash-completion/completions/migrate")" \
