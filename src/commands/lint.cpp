@@ -9,6 +9,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/json_document.hpp"
+#include "commands/preflight.hpp"
 #include "commands/session_json.hpp"
 #include "engine/state_layout.hpp"
 
@@ -57,17 +58,22 @@ int run_lint(Environment& env, const LintOptions& options) {
     throw usage_error("--format github and --json are two different outputs", "pick one of them");
   core::RevisionGraph graph = env.load_graph();
   std::set<std::string> applied;
+  std::unique_ptr<engine::Database> database;
   if (options.pending) {
-    auto database = env.connect();
+    database = env.connect();
     for (const auto& revision : engine::read_applied(*database, env.schema()))
       applied.insert(revision.id);
   }
+  std::vector<const core::Revision*> revisions;
+  for (const auto& id : graph.order())
+    if (!applied.count(id)) revisions.push_back(&graph.get(id));
+  // Connected, lint also knows which user functions are VOLATILE.
+  const core::LintContext context =
+      database ? lint_context(*database, revisions) : core::LintContext{};
   std::vector<core::LintFinding> findings;
-  size_t checked = 0;
-  for (const auto& id : graph.order()) {
-    if (applied.count(id)) continue;
-    ++checked;
-    auto found = core::lint_revision(graph.get(id));
+  size_t checked = revisions.size();
+  for (const core::Revision* revision : revisions) {
+    auto found = core::lint_revision(*revision, context);
     findings.insert(findings.end(), found.begin(), found.end());
   }
   bool errors = core::has_errors(findings);

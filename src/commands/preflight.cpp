@@ -18,6 +18,16 @@ namespace migrate::commands {
 
 using core::parse_duration;
 
+core::LintContext lint_context(engine::Database& database,
+                               const std::vector<const core::Revision*>& revisions) {
+  std::vector<std::string> calls;
+  for (const core::Revision* revision : revisions)
+    for (auto& call : core::default_function_calls(*revision)) calls.push_back(std::move(call));
+  core::LintContext context;
+  if (!calls.empty()) context.volatile_functions = database.volatile_functions(calls);
+  return context;
+}
+
 void report_lint_warnings(engine::Reporter& reporter,
                           const std::vector<core::LintFinding>& warnings) {
   size_t shown = warnings.size() > k_lint_warnings_shown ? k_lint_warnings_first : warnings.size();
@@ -168,9 +178,12 @@ void Preflight::check(const core::Plan& plan) {
   // invalid (exit 2), its other errors stop the run (exit 7).
   std::vector<core::LintFinding> errors;
   std::vector<core::LintFinding> warnings;
-  for (const auto& planned : plan) {
-    if (planned.phase != core::Phase::expand) continue;
-    for (auto& finding : core::lint_upgrade(m_graph.get(planned.id))) {
+  std::vector<const core::Revision*> expanded;
+  for (const auto& planned : plan)
+    if (planned.phase == core::Phase::expand) expanded.push_back(&m_graph.get(planned.id));
+  const core::LintContext context = lint_context(*m_database, expanded);
+  for (const core::Revision* revision : expanded) {
+    for (auto& finding : core::lint_upgrade(*revision, context)) {
       if (finding.rule == "syntax")
         syntax_problem({finding.path, finding.line, "SQL syntax error: " + finding.message});
       else if (finding.severity == core::Severity::error)

@@ -28,6 +28,11 @@ constexpr size_t k_lint_warnings_first = 5;
 void report_lint_warnings(engine::Reporter& reporter,
                           const std::vector<core::LintFinding>& warnings);
 
+// What lint needs from the database for `revisions`: which functions their
+// column defaults call are VOLATILE (one lookup for all of them).
+core::LintContext lint_context(engine::Database& database,
+                               const std::vector<const core::Revision*>& revisions);
+
 class Preflight {
  public:
   // Connects (unless --sql without a database), takes the lock, reads state

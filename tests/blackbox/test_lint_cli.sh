@@ -55,3 +55,20 @@ assert_rc 0
 shown=$(grep -c 'warning\[index-not-concurrent\]' <<<"$ERR" || true)
 assert_eq "5" "$shown" "warnings shown before the summary"
 assert_err_contains "... and 24 more lint warnings; run \`migrate lint\` to see them all"
+
+# A default calling a VOLATILE user function: the database is asked, when connected.
+vol=$(scratch_dir)
+mkdir -p "$vol/migrations"
+printf -- '-- migrate:revision b1\n-- migrate:message codes\n\n-- migrate:up\nALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n\n-- migrate:down\nSELECT 1;\n' \
+  >"$vol/migrations/b1_codes.sql"
+db=$(new_db)
+psql_db "$db" "CREATE TABLE users (id int PRIMARY KEY); CREATE FUNCTION next_code() RETURNS text LANGUAGE sql VOLATILE AS \$\$SELECT md5(random()::text)\$\$" >/dev/null
+run_migrate --dir "$vol/migrations" lint
+assert_rc 0
+assert_out_contains "1 revision checked: 0 errors, 0 warnings"
+run_migrate --dir "$vol/migrations" --database-url "$db" lint --pending
+assert_rc 0
+assert_out_contains "b1_codes.sql:5: warning[add-column-volatile-default]: adding column public.users.code with default next_code(), a VOLATILE function rewrites the whole table"
+run_migrate --dir "$vol/migrations" --database-url "$db" upgrade --allow-existing-schema
+assert_rc 0
+assert_err_contains "warning[add-column-volatile-default]: adding column public.users.code with default next_code(), a VOLATILE function"

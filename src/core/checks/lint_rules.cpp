@@ -46,12 +46,13 @@ static Severity severity_of(const char* rule) {
 
 StatementCheck::StatementCheck(const Step& step, Phase phase, bool all_rules, bool sql_file,
                                LintMemory& memory, std::vector<LintFinding>& findings,
-                               const std::string& path)
+                               const std::string& path, const LintContext& context)
     : step(step),
       phase(phase),
       all_rules(all_rules),
       sql_file(sql_file),
       memory(memory),
+      context(context),
       m_findings(findings),
       m_path(path) {}
 
@@ -104,7 +105,23 @@ std::vector<std::string> not_null_columns(const Node& expression) {
 }
 
 // Why adding this column writes every existing row, or "" when it does not.
-std::string rewrite_reason(const Node& column_def) {
+// "name" or "schema.name" of a FuncCall node.
+std::string function_name(const Node& call) {
+  std::vector<std::string> name = strings(field(call, "funcname"));
+  std::string joined;
+  for (const auto& part : name) joined += (joined.empty() ? "" : ".") + part;
+  return joined;
+}
+
+// Every function call in `expression`, those in other calls' arguments too.
+void all_calls(const Node& expression, std::vector<const Node*>& calls) {
+  for (const Node* call : parse_tree::find_nodes(expression, "FuncCall")) {
+    calls.push_back(call);
+    all_calls(field(*call, "args"), calls);
+  }
+}
+
+std::string rewrite_reason(const Node& column_def, const LintContext& context) {
   std::vector<std::string> type = strings(field(field(column_def, "typeName"), "names"));
   if (!type.empty() && k_serial_types.count(type.back()))
     return fmt::format("of type {}", type.back());
@@ -114,10 +131,15 @@ std::string rewrite_reason(const Node& column_def) {
     if (kind == "CONSTR_IDENTITY") return "as an identity column";
     if (kind == "CONSTR_GENERATED") return "as a stored generated column";
     if (kind != "CONSTR_DEFAULT") continue;
-    for (const Node* call : parse_tree::find_nodes(field(constraint, "raw_expr"), "FuncCall")) {
+    std::vector<const Node*> calls;
+    all_calls(field(constraint, "raw_expr"), calls);
+    for (const Node* call : calls) {
       std::vector<std::string> name = strings(field(*call, "funcname"));
       if (!name.empty() && k_volatile_functions.count(name.back()))
         return fmt::format("with volatile default {}()", name.back());
+      std::string user = function_name(*call);
+      if (context.volatile_functions.count(user))
+        return fmt::format("with default {}(), a VOLATILE function", user);
     }
   }
   return {};
@@ -233,7 +255,7 @@ void add_column_constraints(const std::string& table, const Node& column_def,
 
 void add_column(const std::string& table, const Node& column_def, StatementCheck& check) {
   add_column_constraints(table, column_def, check);
-  std::string reason = rewrite_reason(column_def);
+  std::string reason = rewrite_reason(column_def, check.context);
   if (reason.empty()) return;
   check.warn(
       "add-column-volatile-default",
@@ -469,6 +491,25 @@ const std::map<std::string, StatementRule>& statement_rules() {
       {"AlterSystemStmt", alter_system},
   };
   return rules;
+}
+
+void collect_default_calls(const Node& statement, std::set<std::string>& calls) {
+  const Node& alter = field(statement, "AlterTableStmt");
+  for (const Node& item : field(alter, "cmds")) {
+    const Node& command = field(item, "AlterTableCmd");
+    if (text(command, "subtype") != "AT_AddColumn") continue;
+    for (const Node& constraint : field(field(field(command, "def"), "ColumnDef"), "constraints")) {
+      const Node& body = field(constraint, "Constraint");
+      if (text(body, "contype") != "CONSTR_DEFAULT") continue;
+      std::vector<const Node*> found;
+      all_calls(field(body, "raw_expr"), found);
+      for (const Node* call : found) {
+        std::vector<std::string> name = strings(field(*call, "funcname"));
+        if (name.empty() || k_volatile_functions.count(name.back())) continue;
+        calls.insert(function_name(*call));
+      }
+    }
+  }
 }
 
 }  // namespace migrate::core

@@ -169,3 +169,17 @@ TEST_CASE("run_lock_clear: with --json, a free lock is a document saying nothing
   CHECK(document["held"] == false);
   CHECK(document["format_version"] == migrate::commands::k_json_format_version);
 }
+
+TEST_CASE("run_upgrade: a default calling a VOLATILE user function is a lint warning") {
+  World world;
+  world.server.volatile_functions = {"public.next_code"};
+  world.files = {migrate::test::sql_file(
+      "r1", "", "ALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n-- migrate:down")};
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  REQUIRE(migrate::commands::run_upgrade(env, options) == 0);
+  REQUIRE(world.reporter.findings.size() == 1);
+  CHECK_THAT(world.reporter.findings[0],
+             Catch::Contains("warning[add-column-volatile-default]: adding column "
+                             "public.users.code with default next_code(), a VOLATILE function"));
+}

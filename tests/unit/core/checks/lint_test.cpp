@@ -438,3 +438,40 @@ TEST_CASE("lint_revision: LOCK TABLE in a mode that blocks writes") {
                 "open transaction on it\n  hint: let each statement take the lock it needs, under "
                 "migrate's short lock_timeout; split long work into separate revisions"});
 }
+
+TEST_CASE("lint_revision: a default calling a VOLATILE user function the context names") {
+  auto parsed = migrate::test::parse("migrations/8fb4.sql",
+                                     "-- migrate:revision 8fb4\n-- migrate:up\n"
+                                     "ALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n"
+                                     "-- migrate:down\n");
+  REQUIRE(parsed.revision);
+  migrate::core::LintContext context;
+  context.volatile_functions = {"next_code"};
+  auto findings = lint_revision(*parsed.revision, context);
+  REQUIRE(findings.size() == 1);
+  CHECK(format_finding(findings[0]) ==
+        "migrations/8fb4.sql:3: warning[add-column-volatile-default]: adding column "
+        "public.users.code with default next_code(), a VOLATILE function rewrites the whole "
+        "table under an ACCESS EXCLUSIVE lock\n  hint: add the column without that default, set "
+        "the default in a separate statement (it then applies to new rows only), and backfill "
+        "existing rows in batches (YAML: the add_column operation does this)");
+  // Without the database's word (or for a STABLE function), no finding.
+  CHECK(lint_revision(*parsed.revision).empty());
+  context.volatile_functions = {"other_function"};
+  CHECK(lint_revision(*parsed.revision, context).empty());
+}
+
+TEST_CASE("default_function_calls: the user functions column defaults call, built-ins left out") {
+  auto parsed = migrate::test::parse(
+      "migrations/8fb4.sql",
+      "-- migrate:revision 8fb4\n-- migrate:up\n"
+      "ALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n"
+      "ALTER TABLE users ADD COLUMN id2 uuid DEFAULT gen_random_uuid();\n"
+      "ALTER TABLE users ADD COLUMN t text DEFAULT util.make_id(lower('x'));\n"
+      "SELECT other_function();\n"
+      "-- migrate:contract\nALTER TABLE orders ADD COLUMN n int DEFAULT seq_next();\n"
+      "-- migrate:down\nALTER TABLE users ADD COLUMN z int DEFAULT down_only();\n");
+  REQUIRE(parsed.revision);
+  CHECK(migrate::core::default_function_calls(*parsed.revision) ==
+        Strings{"lower", "next_code", "seq_next", "util.make_id"});
+}
