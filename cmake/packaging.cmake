@@ -5,6 +5,8 @@
 #     bin/migrate                        the binary (top-level CMakeLists.txt)
 #     share/migrate/schemas/             the JSON Schema of YAML revisions (top-level CMakeLists.txt)
 #     share/man/man1/migrate.1.gz        the man page (cmake/manpage.cmake)
+#     share/bash-completion, share/zsh, share/fish: completions (cmake/completions_docs.cmake)
+#     share/doc/migrate/                 README, docs, changelog.gz (cmake/completions_docs.cmake)
 #
 #   cd build && cpack -G DEB
 #     migrate_<version>_<arch>.deb, installing under /usr, with Depends
@@ -15,6 +17,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/manpage.cmake)
 
 set(MIGRATE_PACKAGE_MAINTAINER "migrate maintainers <maintainers@users.noreply.r-seed-fb6ee682.example>"
     CACHE STRING "Maintainer field of the Debian package")
+include(${CMAKE_CURRENT_LIST_DIR}/completions_docs.cmake)
 
 set(CPACK_PACKAGE_NAME "migrate")
 set(CPACK_PACKAGE_VENDOR "migrate maintainers")

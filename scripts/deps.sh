@@ -31,10 +31,15 @@ PACKAGES=(
   libclang-rt-14-dev
   # man page
   help2man
+  # the package check (tests/blackbox/test_package.sh)
+  lintian
   # the Alembic side of the demo and the comparison benchmarks
   python3-alembic
   alembic
   python3-psycopg2
+  # the JSON Schema check (tests/blackbox/test_schema.sh)
+  python3-jsonschema
+  python3-yaml
   # the peers whose histories `migrate import` adopts (tests/blackbox/test_import.sh)
   sqitch
   libdbd-pg-perl

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/completion.hpp"
 #include "commands/commands.hpp"
 #include "commands/fleet.hpp"
 #include "core/fleet/targets.hpp"
@@ -44,8 +45,10 @@ struct App::Options {
   DumpOptions dump;
   HistoryOptions history;
   ResolveBranchOptions resolve;
+  LintOptions lint;
   LockClearOptions lock_clear;
   FleetCliOptions fleet;
+  std::string completion_shell;
 };
 
 namespace {
@@ -403,8 +406,14 @@ App::App()
 
   auto* lint = m_app.add_subcommand(
       "lint", "Check revisions for statements that are unsafe under live traffic");
-  bind(lint, "lint", [](commands::Environment& c) { return run_lint(c); });
-  describe(lint, Reaches::files, {"migrate lint", "migrate lint --json"});
+  lint->add_option("--format", o.lint.format,
+                   "text, or github: workflow commands that annotate the pull request")
+      ->capture_default_str();
+  lint->add_flag("--pending", o.lint.pending,
+                 "Only the revisions the database has not applied (connects to it)");
+  bind(lint, "lint", [&o](commands::Environment& c) { return run_lint(c, o.lint); });
+  describe(lint, Reaches::files,
+           {"migrate lint", "migrate lint --format github", "migrate lint --pending"});
 
   auto* lock = m_app.add_subcommand("lock", "The migration lock");
   lock->require_subcommand(1);
@@ -433,6 +442,13 @@ App::App()
   help->add_option("command", m_help_topic, "A command, e.g. upgrade or lock clear");
   describe(help, Reaches::files, {"migrate help", "migrate help upgrade"});
   bind(help, "help", nullptr);
+
+  // Hidden (no help group): the build runs it to install the completion files.
+  auto* completion =
+      m_app.add_subcommand("completion", "Print the shell completion script for SHELL");
+  completion->group("");
+  completion->add_option("shell", o.completion_shell, "bash, zsh or fish")->required();
+  completion->callback([this] { m_command = "completion"; });
 }
 
 void App::parse(int argc, char** argv) {
@@ -491,6 +507,11 @@ int App::run_help() {
 bool App::json() const { return m_options->global.json; }
 
 int App::run() {
+  // Needs no configuration: it describes the command line itself.
+  if (m_command == "completion") {
+    std::cout << completion_script(m_app, m_options->completion_shell);
+    return 0;
+  }
   // A bare `migrate` is a usage error that shows what migrate can do.
   if (m_bare) {
     std::cerr << m_app.help();

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include "commands/json_document.hpp"
 #include "core/error.hpp"
 #include "engine/executor.hpp"
 
@@ -54,9 +55,10 @@ void install_signal_handlers() {
 ExitOnSignal::ExitOnSignal(const std::string& message, JsonErrors json)
     : m_stderr(fmt::format("migrate: error: {}\n", message)) {
   if (json == JsonErrors::yes)
-    m_stdout = nlohmann::json{{"error", message},
-                              {"hint", ""},
-                              {"exit_code", static_cast<int>(ExitCode::interrupted)}}
+    m_stdout = commands::json_document({{"kind", "interrupted"},
+                                        {"error", message},
+                                        {"hint", ""},
+                                        {"exit_code", static_cast<int>(ExitCode::interrupted)}})
                    .dump(2) +
                "\n";
   g_exit_stderr = m_stderr.c_str();

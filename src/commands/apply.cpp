@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
 #include "core/duration.hpp"
 
@@ -131,7 +132,7 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
           ids_of(core::Plan(plan.begin(), plan.begin() + static_cast<long>(count)));
       result["contracted"] = ids_of(contract);
     }
-    env.out() << result.dump(2) << '\n';
+    write_json(env, result);
     return 0;
   }
   if (count == 0 && contracted == 0)

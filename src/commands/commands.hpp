@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands/environment.hpp"
+#include "core/checks/lint.hpp"
 
 namespace migrate::commands {
 
@@ -58,6 +59,10 @@ struct NewOptions {
   std::string message;
   bool yaml = false;
 };
+struct LintOptions {
+  std::string format = "text";  // text, or github (workflow commands that annotate a pull request)
+  bool pending = false;         // only the revisions the database has not applied
+};
 struct ShowOptions {
   std::string revision;
   bool write = false;
@@ -100,7 +105,10 @@ int run_show(Environment& env, const ShowOptions& options);
 int run_resolve_branch(Environment& env, const ResolveBranchOptions& options);
 int run_lock_status(Environment& env);
 int run_lock_clear(Environment& env, const LockClearOptions& options);
-int run_lint(Environment& env);
+int run_lint(Environment& env, const LintOptions& options);
+// One finding as a GitHub Actions workflow command (`::error file=...,line=...::message`),
+// which annotates the file in a pull request.
+std::string github_annotation(const core::LintFinding& finding);
 int run_import(Environment& env, const ImportOptions& options);
 
 }  // namespace migrate::commands

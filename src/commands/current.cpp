@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "commands/commands.hpp"
+#include "commands/json_document.hpp"
 #include "core/sql/grammar.hpp"
 #include "engine/state_layout.hpp"
 
@@ -30,7 +31,7 @@ int run_current(Environment& env) {
                       {"message", head->message},
                       {"phase", core::to_string(head->phase)},
                       {"applied_at", head->applied_at}});
-    env.out() << nlohmann::json{{"heads", list}}.dump(2) << '\n';
+    write_json(env, {{"heads", list}});
     return 0;
   }
   // Nothing applied prints nothing: the database is at base.
@@ -43,9 +44,7 @@ int run_wait(Environment& env) {
   auto database = env.connect();
   std::string version = core::server_version_text(database->server_version());
   if (env.json())
-    env.out()
-        << nlohmann::json{{"database", env.database_display()}, {"server_version", version}}.dump(2)
-        << '\n';
+    write_json(env, {{"database", env.database_display()}, {"server_version", version}});
   else
     env.out() << fmt::format("{} answers (PostgreSQL {})\n", env.database_display(), version);
   return 0;

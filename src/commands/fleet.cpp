@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "commands/fleet_summary.hpp"
+#include "commands/json_document.hpp"
 #include "core/connection_string.hpp"
 #include "core/duration.hpp"
 #include "core/fleet/waves.hpp"
@@ -319,7 +320,7 @@ int run_fleet(Environment& env, const FleetOptions& options, FleetKind kind,
   Runner runner(env, options, kind, action, std::move(graph));
   FleetRun run = runner.run();
   if (env.json())
-    env.out() << fleet_json(run).dump(2) << '\n';
+    write_json(env, fleet_json(run));
   else
     print_fleet_table(env.out(), run);
   return run.exit_code;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/json_document.hpp"
 #include "core/importers/alembic_importer.hpp"
 #include "core/importers/imported_history.hpp"
 #include "core/revisions/revision_loader.hpp"
@@ -58,12 +59,10 @@ int run_import(Environment& env, const ImportOptions& options) {
   }
   for (const auto& note : history.notes) env.reporter().warning(note);
   if (env.json()) {
-    env.out() << nlohmann::json{{"command", "import"},
-                                {"from", options.from},
-                                {"written", written},
-                                {"left_out", history.notes}}
-                     .dump(2)
-              << '\n';
+    write_json(env, nlohmann::json{{"command", "import"},
+                                   {"from", options.from},
+                                   {"written", written},
+                                   {"left_out", history.notes}});
     return 0;
   }
   for (const auto& path : written) env.out() << path << '\n';

@@ -8,6 +8,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/confirm.hpp"
+#include "commands/json_document.hpp"
 #include "commands/session_json.hpp"
 #include "core/duration.hpp"
 
@@ -43,10 +44,9 @@ int run_lock_status(Environment& env) {
   auto database = env.connect();
   auto holder = database->lock_holder();
   if (env.json()) {
-    env.out() << nlohmann::json{{"held", holder.has_value()},
-                                {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}}
-                     .dump(2)
-              << '\n';
+    write_json(env,
+               nlohmann::json{{"held", holder.has_value()},
+                              {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}});
     return 0;
   }
   if (!holder) {
@@ -62,7 +62,10 @@ int run_lock_clear(Environment& env, const LockClearOptions& options) {
   auto database = env.connect();
   auto holder = database->lock_holder();
   if (!holder) {
-    env.out() << "The migration lock is free; nothing to clear.\n";
+    if (env.json())
+      write_json(env, {{"cleared", false}, {"held", false}, {"pid", nullptr}});
+    else
+      env.out() << "The migration lock is free; nothing to clear.\n";
     return 0;
   }
   const auto& session = holder->session;
@@ -96,14 +99,22 @@ int run_lock_clear(Environment& env, const LockClearOptions& options) {
   if (!options.yes &&
       !confirm(env, "lock clear",
                fmt::format("Terminate backend {} to release the lock?", session.pid))) {
-    env.out() << "Left the lock alone.\n";
+    if (env.json())
+      write_json(env, {{"cleared", false}, {"held", true}, {"pid", session.pid}});
+    else
+      env.out() << "Left the lock alone.\n";
     return 0;
   }
   // Terminate only if that very backend still holds the lock.
   auto current = database->lock_holder();
   if (!current || current->session.pid != session.pid) {
-    env.out()
-        << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock status`.\n";
+    if (env.json())
+      write_json(env, {{"cleared", false},
+                       {"held", current.has_value()},
+                       {"pid", current ? nlohmann::json(current->session.pid) : nullptr}});
+    else
+      env.out() << "The lock changed hands meanwhile; nothing was terminated. Run `migrate lock "
+                   "status`.\n";
     return 0;
   }
   if (!database->terminate(session.pid))
@@ -122,7 +133,7 @@ int run_lock_clear(Environment& env, const LockClearOptions& options) {
   if (database->state_layout().exists)
     database->run({{engine::state::Event{"lock-clear", "", detail}}, true});
   if (env.json())
-    env.out() << nlohmann::json{{"cleared", true}, {"pid", session.pid}}.dump(2) << '\n';
+    write_json(env, {{"cleared", true}, {"held", false}, {"pid", session.pid}});
   else
     env.out() << fmt::format("Terminated backend {}; the migration lock is released (recorded).\n",
                              session.pid);

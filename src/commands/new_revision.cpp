@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/json_document.hpp"
 #include "core/revisions/revision_template.hpp"
 #include "fs/migrations_dir.hpp"
 
@@ -16,14 +18,19 @@ int run_init(Environment& env) {
   std::filesystem::create_directories(env.dir(), error);
   if (error)
     throw Error(ExitCode::runtime, fmt::format("cannot create {}: {}", env.dir(), error.message()));
+  bool had_config = std::filesystem::exists("migrate.yaml", error);
+  if (!had_config) fs::write_new_file(".", "migrate.yaml", core::config_template(env.dir()));
+  if (env.json()) {
+    nlohmann::json created = nlohmann::json::array();
+    nlohmann::json kept = nlohmann::json::array();
+    (had_dir ? kept : created).push_back(env.dir());
+    (had_config ? kept : created).push_back("migrate.yaml");
+    write_json(env, {{"command", "init"}, {"created", created}, {"kept", kept}});
+    return 0;
+  }
   env.out() << (had_dir ? fmt::format("{} exists; kept it\n", env.dir())
                         : fmt::format("created {}/\n", env.dir()));
-  if (std::filesystem::exists("migrate.yaml", error)) {
-    env.out() << "migrate.yaml exists; kept it\n";
-  } else {
-    fs::write_new_file(".", "migrate.yaml", core::config_template(env.dir()));
-    env.out() << "created migrate.yaml\n";
-  }
+  env.out() << (had_config ? "migrate.yaml exists; kept it\n" : "created migrate.yaml\n");
   env.out() << "next: `migrate new -m \"create users\"`, edit the file, then `migrate upgrade`\n";
   return 0;
 }
@@ -40,7 +47,14 @@ int run_new(Environment& env, const NewOptions& options) {
   std::string content = options.yaml ? core::yaml_revision_template(id, parents, options.message)
                                      : core::sql_revision_template(id, parents, options.message);
   std::string path = fs::write_new_file(env.dir(), name, content);
-  env.out() << path << '\n';
+  if (env.json())
+    write_json(env, {{"command", "new"},
+                     {"id", id},
+                     {"path", path},
+                     {"parents", parents},
+                     {"format", options.yaml ? "yaml" : "sql"}});
+  else
+    env.out() << path << '\n';
   if (parents.size() > 1)
     env.reporter().info(fmt::format("the new revision joins {} heads ({})", parents.size(),
                                     fmt::join(parents, ", ")));

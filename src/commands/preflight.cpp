@@ -18,6 +18,26 @@ namespace migrate::commands {
 
 using core::parse_duration;
 
+core::LintContext lint_context(engine::Database& database,
+                               const std::vector<const core::Revision*>& revisions) {
+  std::vector<std::string> calls;
+  for (const core::Revision* revision : revisions)
+    for (auto& call : core::default_function_calls(*revision)) calls.push_back(std::move(call));
+  core::LintContext context;
+  if (!calls.empty()) context.volatile_functions = database.volatile_functions(calls);
+  return context;
+}
+
+void report_lint_warnings(engine::Reporter& reporter,
+                          const std::vector<core::LintFinding>& warnings) {
+  size_t shown = warnings.size() > k_lint_warnings_shown ? k_lint_warnings_first : warnings.size();
+  for (size_t i = 0; i < shown; ++i) reporter.lint_finding(core::format_finding(warnings[i]));
+  if (shown < warnings.size())
+    reporter.lint_finding(
+        fmt::format("... and {} more lint warnings; run `migrate lint` to see them all",
+                    warnings.size() - shown));
+}
+
 engine::ExecutionOptions execution_options(const Environment& env, const RunOptions& options) {
   engine::ExecutionOptions execution;
   execution.lock_timeout = parse_duration(options.lock_timeout, "--lock-timeout");
@@ -157,17 +177,22 @@ void Preflight::check(const core::Plan& plan) {
   // Lint parses what upgrade expands: its syntax findings make the files
   // invalid (exit 2), its other errors stop the run (exit 7).
   std::vector<core::LintFinding> errors;
-  for (const auto& planned : plan) {
-    if (planned.phase != core::Phase::expand) continue;
-    for (auto& finding : core::lint_upgrade(m_graph.get(planned.id))) {
+  std::vector<core::LintFinding> warnings;
+  std::vector<const core::Revision*> expanded;
+  for (const auto& planned : plan)
+    if (planned.phase == core::Phase::expand) expanded.push_back(&m_graph.get(planned.id));
+  const core::LintContext context = lint_context(*m_database, expanded);
+  for (const core::Revision* revision : expanded) {
+    for (auto& finding : core::lint_upgrade(*revision, context)) {
       if (finding.rule == "syntax")
         syntax_problem({finding.path, finding.line, "SQL syntax error: " + finding.message});
       else if (finding.severity == core::Severity::error)
         errors.push_back(std::move(finding));
       else
-        m_env.reporter().info(core::format_finding(finding));
+        warnings.push_back(std::move(finding));
     }
   }
+  report_lint_warnings(m_env.reporter(), warnings);
   if (!problems.empty()) throw InvalidFilesError(std::move(problems));
   if (!errors.empty()) throw core::LintError(errors);
   m_checked = true;

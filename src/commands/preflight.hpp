@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands/commands.hpp"
+#include "core/checks/lint.hpp"
 #include "core/revisions/plan.hpp"
 #include "core/revisions/status.hpp"
 #include "engine/executor.hpp"
@@ -15,6 +16,22 @@
 #include "engine/state_sql.hpp"
 
 namespace migrate::commands {
+
+// Up to this many lint warnings before a run are shown one by one; more are
+// summarised: the first k_lint_warnings_first, then how many more there are.
+constexpr size_t k_lint_warnings_shown = 20;
+constexpr size_t k_lint_warnings_first = 5;
+
+// Shows the lint warnings met before a run on the reporter (kept with -q),
+// summarised beyond k_lint_warnings_shown so that the first upgrade of a long
+// history does not print thousands of lines.
+void report_lint_warnings(engine::Reporter& reporter,
+                          const std::vector<core::LintFinding>& warnings);
+
+// What lint needs from the database for `revisions`: which functions their
+// column defaults call are VOLATILE (one lookup for all of them).
+core::LintContext lint_context(engine::Database& database,
+                               const std::vector<const core::Revision*>& revisions);
 
 class Preflight {
  public:

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/json_document.hpp"
 #include "core/checks/branch_overlap.hpp"
 #include "core/revisions/plan.hpp"
 #include "core/revisions/revision_template.hpp"
@@ -17,7 +18,7 @@ int run_resolve_branch(Environment& env, const ResolveBranchOptions& options) {
   const auto& heads = graph.heads();
   if (heads.size() <= 1) {
     if (env.json())
-      env.out() << nlohmann::json{{"heads", heads}, {"merged", false}}.dump(2) << '\n';
+      write_json(env, nlohmann::json{{"heads", heads}, {"merged", false}});
     else
       env.out() << fmt::format("Nothing to resolve: one head ({}).\n",
                                heads.empty() ? "none" : heads.front());
@@ -49,11 +50,12 @@ int run_resolve_branch(Environment& env, const ResolveBranchOptions& options) {
     nlohmann::json overlap_list = nlohmann::json::array();
     for (const auto& overlap : overlaps)
       overlap_list.push_back({{"table", overlap.table}, {"column", overlap.column}});
-    env.out() << nlohmann::json{{"heads", heads},          {"merged", true},
-                                {"revision", id},          {"path", path},
-                                {"branch_points", points}, {"overlaps", overlap_list}}
-                     .dump(2)
-              << '\n';
+    write_json(env, nlohmann::json{{"heads", heads},
+                                   {"merged", true},
+                                   {"revision", id},
+                                   {"path", path},
+                                   {"branch_points", points},
+                                   {"overlaps", overlap_list}});
   } else {
     env.out() << path << '\n';
     env.reporter().info(fmt::format(

@@ -40,4 +40,23 @@ nlohmann::json applied_json(const core::AppliedRevision& revision) {
           {"note", revision.note}};
 }
 
+nlohmann::json finding_json(const core::LintFinding& finding) {
+  return {{"severity", core::to_string(finding.severity)},
+          {"rule", finding.rule},
+          {"path", finding.path},
+          {"line", finding.line},
+          {"message", finding.message},
+          {"hint", finding.hint}};
+}
+
+nlohmann::json foreign_state_json(const core::ForeignState& foreign) {
+  nlohmann::json tools = nlohmann::json::array();
+  for (const auto& table : foreign.tools)
+    tools.push_back({{"tool", core::tool_name(table)},
+                     {"table", table.schema + "." + table.table},
+                     {"newest_version", table.newest}});
+  return {
+      {"tools", tools}, {"tables", foreign.user_tables}, {"table_count", foreign.user_table_count}};
+}
+
 }  // namespace migrate::commands

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/confirm.hpp"
+#include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
 
 namespace migrate::commands {
@@ -62,7 +63,14 @@ int run_stamp(Environment& env, const StampOptions& options) {
     env.warn_drafts(graph);
     if (!plan.forget.empty() && !options.run.sql &&
         !confirm_forget(env, graph, plan.forget, options.yes)) {
-      env.out() << "Forgot nothing; the records are unchanged.\n";
+      if (env.json())
+        write_json(env, {{"command", "stamp"},
+                         {"recorded", nlohmann::json::array()},
+                         {"forgotten", nlohmann::json::array()},
+                         {"checksum_updated", nlohmann::json::array()},
+                         {"declined", true}});
+      else
+        env.out() << "Forgot nothing; the records are unchanged.\n";
       return 0;
     }
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
@@ -85,12 +93,10 @@ int run_stamp(Environment& env, const StampOptions& options) {
   // With --sql, stdout is the script.
   if (options.run.sql) return 0;
   if (env.json()) {
-    env.out() << nlohmann::json{{"command", "stamp"},
-                                {"recorded", recorded},
-                                {"forgotten", forgotten},
-                                {"checksum_updated", accepted}}
-                     .dump(2)
-              << '\n';
+    write_json(env, nlohmann::json{{"command", "stamp"},
+                                   {"recorded", recorded},
+                                   {"forgotten", forgotten},
+                                   {"checksum_updated", accepted}});
     return 0;
   }
   if (!accepted.empty())

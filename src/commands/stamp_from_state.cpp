@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
 #include "core/importers/tool_state.hpp"
 
@@ -53,12 +54,10 @@ int run_stamp_from_state(Environment& env, const StampOptions& options) {
     preflight.database().run(batch);
   }
   if (env.json()) {
-    env.out() << nlohmann::json{{"command", "stamp"},
-                                {"from_state", options.from_state},
-                                {"table", shown},
-                                {"recorded", recorded}}
-                     .dump(2)
-              << '\n';
+    write_json(env, nlohmann::json{{"command", "stamp"},
+                                   {"from_state", options.from_state},
+                                   {"table", shown},
+                                   {"recorded", recorded}});
     return 0;
   }
   env.out() << fmt::format("Stamped from {}'s {}: recorded {} revision{}, {} already recorded.\n",

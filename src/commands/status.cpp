@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/json_document.hpp"
 #include "commands/session_json.hpp"
 #include "core/importers/foreign_state.hpp"
 #include "core/sql/grammar.hpp"
@@ -45,16 +46,6 @@ void print_invalid_indexes(std::ostream& out, const report::Style& style,
          "again (`migrate upgrade --resume` drops and rebuilds its index), or `DROP INDEX "
          "CONCURRENTLY` one no "
          "revision builds (`*_ccnew`: left by REINDEX CONCURRENTLY)\n";
-}
-
-nlohmann::json foreign_state_json(const core::ForeignState& foreign) {
-  nlohmann::json tools = nlohmann::json::array();
-  for (const auto& table : foreign.tools)
-    tools.push_back({{"tool", core::tool_name(table)},
-                     {"table", table.schema + "." + table.table},
-                     {"newest_version", table.newest}});
-  return {
-      {"tools", tools}, {"tables", foreign.user_tables}, {"table_count", foreign.user_table_count}};
 }
 
 }  // namespace
@@ -112,7 +103,7 @@ int run_status(Environment& env, const StatusOptions& options) {
         {"consistent", status.consistent() && !unadopted},
         {"invalid_indexes", invalid_indexes_json(invalid)},
         {"exit_code", code}};
-    env.out() << result.dump(2) << '\n';
+    write_json(env, result);
     return code;
   }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ class Database {
   virtual std::vector<std::string> primary_key(const TableName& table) = 0;
   // True when the index (a schema-qualified, quoted name) exists and is invalid.
   virtual bool index_is_invalid(const std::string& index) = 0;
+  // Which of `functions` (as a statement names them: "f" or "schema.f") are
+  // VOLATILE functions outside pg_catalog, for lint: a column default that
+  // calls one rewrites the table. Names it does not find are left out.
+  virtual std::set<std::string> volatile_functions(const std::vector<std::string>& functions) = 0;
 
   // --- execution ---------------------------------------------------------------
   // Runs the batch: in one transaction that is rolled back on failure, or

@@ -43,6 +43,14 @@ bool OfflineDatabase::table_exists(const TableName& table) {
   return m_reads ? m_reads->table_exists(table) : true;
 }
 
+// Without a database there is nothing to look up: only the built-in volatile
+// functions lint knows are judged.
+std::set<std::string> OfflineDatabase::volatile_functions(
+    const std::vector<std::string>& functions) {
+  if (m_reads) return m_reads->volatile_functions(functions);
+  return {};
+}
+
 std::vector<std::string> OfflineDatabase::primary_key(const TableName& table) {
   if (m_reads) return m_reads->primary_key(table);
   throw usage_error(

@@ -37,6 +37,7 @@ class OfflineDatabase : public Database {
   bool table_exists(const TableName& table) override;
   std::vector<std::string> primary_key(const TableName& table) override;
   bool index_is_invalid(const std::string&) override { return false; }
+  std::set<std::string> volatile_functions(const std::vector<std::string>& functions) override;
 
   void run(const Batch& batch) override;
   // The printed loop resumes from the saved position by itself.

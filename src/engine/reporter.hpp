@@ -1,5 +1,5 @@
 // The Reporter seam: what the engine tells the user while it works. Text on a
-// terminal, plain lines in CI, nothing with -q; results go elsewhere (stdout).
+// terminal, plain lines in CI, only warnings with -q; results go elsewhere (stdout).
 #pragma once
 
 #include <chrono>
@@ -17,6 +17,9 @@ class Reporter {
 
   virtual void info(const std::string& text) = 0;
   virtual void warning(const std::string& text) = 0;
+  // A lint finding (already formatted) met before a run; shown even with -q,
+  // like warnings.
+  virtual void lint_finding(const std::string& text) = 0;
 
   virtual void revision_started(const std::string& id, const std::string& message,
                                 core::Phase phase) = 0;

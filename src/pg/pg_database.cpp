@@ -338,6 +338,23 @@ bool PgDatabase::index_is_invalid(const std::string& index) {
   });
 }
 
+std::set<std::string> PgDatabase::volatile_functions(const std::vector<std::string>& functions) {
+  std::set<std::string> found;
+  if (functions.empty()) return found;
+  std::vector<std::string> literals;
+  for (const auto& name : functions) literals.push_back(quote_literal(name));
+  return translated("looking up the volatility of functions", [&] {
+    auto result = m_impl->exec(fmt::format(
+        "SELECT DISTINCT n.name FROM unnest(ARRAY[{}]::text[]) AS n(name) WHERE EXISTS (SELECT 1 "
+        "FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace WHERE p.provolatile = 'v' "
+        "AND s.nspname <> 'pg_catalog' AND (p.proname = n.name OR s.nspname || '.' || p.proname "
+        "= n.name))",
+        fmt::join(literals, ", ")));
+    for (const auto& row : result) found.insert(row[0].c_str());
+    return found;
+  });
+}
+
 void PgDatabase::run(const engine::Batch& batch) {
   const std::vector<std::string> statements = m_impl->render(batch);
   PGconn* raw = raw_handle(*m_impl->connection);

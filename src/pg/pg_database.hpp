@@ -39,6 +39,7 @@ class PgDatabase : public engine::Database {
   bool table_exists(const engine::TableName& table) override;
   std::vector<std::string> primary_key(const engine::TableName& table) override;
   bool index_is_invalid(const std::string& index) override;
+  std::set<std::string> volatile_functions(const std::vector<std::string>& functions) override;
 
   void run(const engine::Batch& batch) override;
   std::optional<engine::BackfillProgress> backfill_progress(const std::string& revision,

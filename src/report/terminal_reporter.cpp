@@ -49,6 +49,8 @@ void TerminalReporter::warning(const std::string& text) {
   line(m_style.yellow("warning: ") + text);
 }
 
+void TerminalReporter::lint_finding(const std::string& text) { line(text); }
+
 void TerminalReporter::revision_started(const std::string& id, const std::string& message,
                                         core::Phase phase) {
   m_current_id = id;

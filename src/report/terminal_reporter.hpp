@@ -27,6 +27,7 @@ class TerminalReporter : public engine::Reporter {
 
   void info(const std::string& text) override;
   void warning(const std::string& text) override;
+  void lint_finding(const std::string& text) override;
   void revision_started(const std::string& id, const std::string& message,
                         core::Phase phase) override;
   void revision_finished(const std::string& id, core::Phase phase,

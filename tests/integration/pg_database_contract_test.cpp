@@ -19,6 +19,12 @@ class PgFixture : public migrate::testing::ContractFixture {
                     "INSERT INTO public.{0} (id) SELECT generate_series(1, {1})",
                     name, rows));
   }
+  void create_function(const std::string& name, bool is_volatile) override {
+    m_db.exec(
+        fmt::format("CREATE FUNCTION public.{}() RETURNS text LANGUAGE sql {} AS $$SELECT "
+                    "'x'$$",
+                    name, is_volatile ? "VOLATILE" : "STABLE"));
+  }
   std::string failing_statement() override { return "SELECT 1/0"; }
 
  private:

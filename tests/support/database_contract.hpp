@@ -27,6 +27,8 @@ class ContractFixture {
   virtual std::unique_ptr<engine::Database> session() = 0;
   // public.<name> (id bigint PRIMARY KEY, v text) holding ids 1..rows, v NULL.
   virtual void create_table(const std::string& name, long long rows) = 0;
+  // public.<name>() returning text, VOLATILE or STABLE.
+  virtual void create_function(const std::string& name, bool is_volatile) = 0;
   // A statement the database refuses with SQLSTATE 22012 (division by zero).
   virtual std::string failing_statement() = 0;
 };
@@ -220,6 +222,16 @@ inline void catalog(ContractFixture& f) {
   CHECK_FALSE(db->index_is_invalid("\"public\".\"no_such_index\""));
 }
 
+inline void function_volatility(ContractFixture& f) {
+  auto db = f.session();
+  f.create_function("next_code", true);
+  f.create_function("tenant_name", false);
+  CHECK(db->volatile_functions(
+            {"next_code", "public.next_code", "tenant_name", "nothing", "random"}) ==
+        std::set<std::string>{"next_code", "public.next_code"});
+  CHECK(db->volatile_functions({}).empty());
+}
+
 inline void backfill_in_batches(ContractFixture& f) {
   auto db = f.session();
   db->create_state();
@@ -293,6 +305,8 @@ inline void empty_table_backfill(ContractFixture& f) {
   MIGRATE_CONTRACT_CASE(Fixture, label, holder_row,                                              \
                         "the holder row names host, command and CI job")                         \
   MIGRATE_CONTRACT_CASE(Fixture, label, catalog, "tables, primary keys and indexes by name")     \
+  MIGRATE_CONTRACT_CASE(Fixture, label, function_volatility,                                     \
+                        "VOLATILE user functions by name, built-in ones left out")               \
   MIGRATE_CONTRACT_CASE(Fixture, label, backfill_in_batches,                                     \
                         "a backfill walks its range in resumable batches")                       \
   MIGRATE_CONTRACT_CASE(Fixture, label, empty_table_backfill,                                    \

@@ -32,6 +32,7 @@ class RecordingReporter : public engine::Reporter {
  public:
   void info(const std::string& text) override { infos.push_back(text); }
   void warning(const std::string& text) override { warnings.push_back(text); }
+  void lint_finding(const std::string& text) override { findings.push_back(text); }
   void revision_started(const std::string& id, const std::string&, core::Phase phase) override {
     started.push_back(id + ":" + core::to_string(phase));
   }
@@ -61,7 +62,7 @@ class RecordingReporter : public engine::Reporter {
     int attempt;
     std::chrono::milliseconds backoff;
   };
-  std::vector<std::string> infos, warnings, started, finished, backfill;
+  std::vector<std::string> infos, warnings, findings, started, finished, backfill;
   std::vector<int> waits, terminated;
   std::vector<Retry> retries;
 };

@@ -93,6 +93,15 @@ std::vector<std::string> MemoryDatabase::primary_key(const engine::TableName& ta
   return found == m_server.tables.end() ? std::vector<std::string>{} : found->second.key;
 }
 
+std::set<std::string> MemoryDatabase::volatile_functions(
+    const std::vector<std::string>& functions) {
+  std::set<std::string> found;
+  for (const auto& name : functions)
+    for (const auto& known : m_server.volatile_functions)
+      if (known == name || known.substr(known.find('.') + 1) == name) found.insert(name);
+  return found;
+}
+
 bool MemoryDatabase::index_is_invalid(const std::string& index) {
   return m_server.invalid_indexes.count(index) > 0;
 }

@@ -41,6 +41,8 @@ struct MemoryServer {
   State state;
   std::map<std::string, Table> tables;  // "schema.name"
   std::set<std::string> invalid_indexes;
+  // VOLATILE user functions, as "schema.name".
+  std::set<std::string> volatile_functions;
   // What the database holds besides migrate's state (other tools' tables, plain tables).
   core::ForeignState foreign;
   std::vector<Failure> failures;
@@ -79,6 +81,7 @@ class MemoryDatabase : public engine::Database {
   bool table_exists(const engine::TableName& table) override;
   std::vector<std::string> primary_key(const engine::TableName& table) override;
   bool index_is_invalid(const std::string& index) override;
+  std::set<std::string> volatile_functions(const std::vector<std::string>& functions) override;
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   core::ForeignState foreign_state() override;
   int server_version() override { return 150000; }

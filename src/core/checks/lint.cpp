@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "core/checks/lint_rules.hpp"
+#include "core/checks/lint_suppressions.hpp"
 #include "core/revisions/revision_script.hpp"
 #include "core/sql/parse_tree.hpp"
 #include "core/sql/sql_text.hpp"
@@ -40,7 +41,8 @@ namespace {
 
 class Linter {
  public:
-  explicit Linter(const Revision& revision) : m_revision(revision) {
+  Linter(const Revision& revision, const LintContext& context)
+      : m_revision(revision), m_context(context) {
     // Steps carry their operation's line: that tells a person's raw `sql` from
     // generated SQL. A line shared with another kind of operation gets the
     // lenient rules.
@@ -63,7 +65,7 @@ class Linter {
     for (const Step& step : steps) {
       if (step.kind != Step::Kind::statement) continue;
       StatementCheck check(step, phase, sql_file() || m_raw_sql_lines.count(step.line) > 0,
-                           sql_file(), memory, m_findings, m_revision.path);
+                           sql_file(), memory, m_findings, m_revision.path, m_context);
       ParsedSql parsed = parse_sql(step.sql);
       if (!parsed.error.empty()) {
         report(Severity::error, "syntax", line_at(step.sql, parsed.error_offset, step.line),
@@ -116,14 +118,31 @@ class Linter {
         {severity, rule, m_revision.path, line, std::move(message), std::move(hint)});
   }
   const Revision& m_revision;
+  const LintContext& m_context;
   std::set<int> m_raw_sql_lines;  // YAML: lines of `sql` operations
   std::vector<LintFinding> m_findings;
 };
 
 }  // namespace
 
-std::vector<LintFinding> lint_revision(const Revision& revision) {
-  Linter linter(revision);
+namespace {
+
+// What the linter found, less what the file's suppressions silence, plus
+// the errors in those suppressions.
+std::vector<LintFinding> unsuppressed(const Revision& revision, std::vector<LintFinding> found) {
+  std::vector<LintFinding> problems;
+  auto suppressions = read_suppressions(revision, problems);
+  std::vector<LintFinding> findings = suppress(std::move(found), suppressions);
+  findings.insert(findings.end(), problems.begin(), problems.end());
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const LintFinding& a, const LintFinding& b) { return a.line < b.line; });
+  return findings;
+}
+
+}  // namespace
+
+std::vector<LintFinding> lint_revision(const Revision& revision, const LintContext& context) {
+  Linter linter(revision, context);
   LintMemory up;
   linter.lint_phase(Phase::expand, up);
   LintMemory contract = up.for_next_phase();
@@ -134,15 +153,34 @@ std::vector<LintFinding> lint_revision(const Revision& revision) {
     linter.lint_phase(phase, memory);
   }
   linter.check_down_section();
-  return linter.take();
+  return unsuppressed(revision, linter.take());
 }
 
-std::vector<LintFinding> lint_upgrade(const Revision& revision) {
-  Linter linter(revision);
+std::vector<LintFinding> lint_upgrade(const Revision& revision, const LintContext& context) {
+  Linter linter(revision, context);
   LintMemory up;
   linter.lint_phase(Phase::expand, up);
   linter.check_down_section();
-  return linter.take();
+  return unsuppressed(revision, linter.take());
+}
+
+std::vector<std::string> default_function_calls(const Revision& revision) {
+  std::set<std::string> calls;
+  for (Phase phase : {Phase::expand, Phase::contract}) {
+    std::vector<Step> steps;
+    try {
+      steps = steps_for(revision, phase);
+    } catch (const SplitError&) {
+      continue;
+    }
+    for (const Step& step : steps) {
+      if (step.kind != Step::Kind::statement) continue;
+      ParsedSql parsed = parse_sql(step.sql);
+      for (const parse_tree::Node& statement : parsed.statements)
+        collect_default_calls(statement, calls);
+    }
+  }
+  return {calls.begin(), calls.end()};
 }
 
 static std::string lint_error_message(const std::vector<LintFinding>& findings) {

@@ -5,6 +5,7 @@
 // describes every rule.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ namespace migrate::core {
 enum class Severity { warning, error };
 
 const char* to_string(Severity severity);  // "warning", "error"
+
+// What lint knows beyond the files: the VOLATILE user functions that column
+// defaults call, looked up in the database when a command is connected.
+struct LintContext {
+  std::set<std::string> volatile_functions;  // as the statements name them
+};
 
 struct LintFinding {
   Severity severity = Severity::warning;
@@ -32,12 +39,17 @@ struct LintFinding {
 // operations generate is safe by design and only checked for syntax and for
 // statements that cannot run inside a transaction. Never throws for bad SQL:
 // that is a `syntax` finding.
-std::vector<LintFinding> lint_revision(const Revision& revision);
+std::vector<LintFinding> lint_revision(const Revision& revision, const LintContext& context = {});
 
 // The findings of what `upgrade` runs: the up phase (SQL revisions) or the
 // expand phase (YAML), plus missing-down. Other sections are not parsed: a
 // `down` written for a newer PostgreSQL does not stop an upgrade.
-std::vector<LintFinding> lint_upgrade(const Revision& revision);
+std::vector<LintFinding> lint_upgrade(const Revision& revision, const LintContext& context = {});
+
+// The functions that the column defaults of `ADD COLUMN` call in the
+// revision's up and contract SQL, other than the built-in ones lint knows:
+// what to look up for LintContext. Unparsable SQL is skipped (lint reports it).
+std::vector<std::string> default_function_calls(const Revision& revision);
 
 // "path:line: error[rule]: message" and, when there is a hint, "\n  hint: ...".
 // No trailing newline.

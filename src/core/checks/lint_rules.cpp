@@ -27,6 +27,10 @@ const std::vector<LintRule>& lint_rules() {
       {"not-null-without-check", Severity::warning},
       {"add-constraint-not-valid", Severity::warning},
       {"missing-down", Severity::warning},
+      {"add-column-not-null", Severity::warning},
+      {"table-rewrite", Severity::warning},
+      {"lock-table", Severity::warning},
+      {"lint-ignore", Severity::error},
   };
   return rules;
 }
@@ -42,12 +46,13 @@ static Severity severity_of(const char* rule) {
 
 StatementCheck::StatementCheck(const Step& step, Phase phase, bool all_rules, bool sql_file,
                                LintMemory& memory, std::vector<LintFinding>& findings,
-                               const std::string& path)
+                               const std::string& path, const LintContext& context)
     : step(step),
       phase(phase),
       all_rules(all_rules),
       sql_file(sql_file),
       memory(memory),
+      context(context),
       m_findings(findings),
       m_path(path) {}
 
@@ -100,7 +105,23 @@ std::vector<std::string> not_null_columns(const Node& expression) {
 }
 
 // Why adding this column writes every existing row, or "" when it does not.
-std::string rewrite_reason(const Node& column_def) {
+// "name" or "schema.name" of a FuncCall node.
+std::string function_name(const Node& call) {
+  std::vector<std::string> name = strings(field(call, "funcname"));
+  std::string joined;
+  for (const auto& part : name) joined += (joined.empty() ? "" : ".") + part;
+  return joined;
+}
+
+// Every function call in `expression`, those in other calls' arguments too.
+void all_calls(const Node& expression, std::vector<const Node*>& calls) {
+  for (const Node* call : parse_tree::find_nodes(expression, "FuncCall")) {
+    calls.push_back(call);
+    all_calls(field(*call, "args"), calls);
+  }
+}
+
+std::string rewrite_reason(const Node& column_def, const LintContext& context) {
   std::vector<std::string> type = strings(field(field(column_def, "typeName"), "names"));
   if (!type.empty() && k_serial_types.count(type.back()))
     return fmt::format("of type {}", type.back());
@@ -110,10 +131,15 @@ std::string rewrite_reason(const Node& column_def) {
     if (kind == "CONSTR_IDENTITY") return "as an identity column";
     if (kind == "CONSTR_GENERATED") return "as a stored generated column";
     if (kind != "CONSTR_DEFAULT") continue;
-    for (const Node* call : parse_tree::find_nodes(field(constraint, "raw_expr"), "FuncCall")) {
+    std::vector<const Node*> calls;
+    all_calls(field(constraint, "raw_expr"), calls);
+    for (const Node* call : calls) {
       std::vector<std::string> name = strings(field(*call, "funcname"));
       if (!name.empty() && k_volatile_functions.count(name.back()))
         return fmt::format("with volatile default {}()", name.back());
+      std::string user = function_name(*call);
+      if (context.volatile_functions.count(user))
+        return fmt::format("with default {}(), a VOLATILE function", user);
     }
   }
   return {};
@@ -134,6 +160,16 @@ void drop(const Node& statement, StatementCheck& check) {
   std::string kind = text(statement, "removeType");
   if (kind == "OBJECT_INDEX" && flag(statement, "concurrent"))
     return check.no_transaction("DROP INDEX CONCURRENTLY");
+  if (kind == "OBJECT_INDEX" && check.all_rules) {
+    for (const Node& object : field(statement, "objects"))
+      check.warn("index-not-concurrent",
+                 fmt::format("DROP INDEX {} takes an ACCESS EXCLUSIVE lock on its table: reads "
+                             "and writes queue until the drop ends",
+                             parse_tree::object_name(object)),
+                 "use DROP INDEX CONCURRENTLY, in a revision with `-- migrate:transaction off` "
+                 "(YAML: the drop_index operation)");
+    return;
+  }
   if (kind != "OBJECT_TABLE" || !check.all_rules || !check.in_up()) return;
   for (const Node& object : field(statement, "objects")) {
     std::string table = parse_tree::object_name(object);
@@ -175,8 +211,51 @@ void rename(const Node& statement, StatementCheck& check) {
   }
 }
 
+// The inline constraints of a column added to a table in use: an index built
+// or a foreign key checked under the ALTER's lock, or NOT NULL that no row
+// can satisfy.
+void add_column_constraints(const std::string& table, const Node& column_def,
+                            StatementCheck& check) {
+  std::string column = text(column_def, "colname");
+  bool has_default = false;
+  bool not_null = false;
+  for (const Node& item : field(column_def, "constraints")) {
+    std::string kind = text(field(item, "Constraint"), "contype");
+    if (kind == "CONSTR_DEFAULT" || kind == "CONSTR_IDENTITY" || kind == "CONSTR_GENERATED")
+      has_default = true;
+    if (kind == "CONSTR_NOTNULL" || kind == "CONSTR_PRIMARY") not_null = true;
+    if (kind == "CONSTR_UNIQUE" || kind == "CONSTR_PRIMARY")
+      check.warn("index-not-concurrent",
+                 fmt::format("adding column {}.{} with {} builds its index while holding an "
+                             "ACCESS EXCLUSIVE lock on the table",
+                             table, column, kind == "CONSTR_UNIQUE" ? "UNIQUE" : "PRIMARY KEY"),
+                 "add the column without it, CREATE UNIQUE INDEX CONCURRENTLY (with `transaction "
+                 "off`), then `ADD CONSTRAINT <name> UNIQUE USING INDEX <index>`");
+    if (kind == "CONSTR_FOREIGN")
+      check.warn("add-constraint-not-valid",
+                 fmt::format("adding column {}.{} with REFERENCES checks the foreign key while "
+                             "holding locks that block writes to {} and to the table it references",
+                             table, column, table),
+                 fmt::format("add the column without REFERENCES, then `ADD CONSTRAINT <name> "
+                             "FOREIGN KEY ({}) REFERENCES ... NOT VALID` and `VALIDATE CONSTRAINT "
+                             "<name>` in a separate transaction",
+                             column));
+  }
+  std::vector<std::string> type = strings(field(field(column_def, "typeName"), "names"));
+  if (!type.empty() && k_serial_types.count(type.back())) has_default = true;
+  if (not_null && !has_default)
+    check.warn("add-column-not-null",
+               fmt::format("adding column {}.{} NOT NULL without a default fails as soon as {} "
+                           "holds a row",
+                           table, column, table),
+               "add it with a default (a constant default does not rewrite the table), or "
+               "nullable: backfill it, then SET NOT NULL after a validated CHECK (column IS NOT "
+               "NULL)");
+}
+
 void add_column(const std::string& table, const Node& column_def, StatementCheck& check) {
-  std::string reason = rewrite_reason(column_def);
+  add_column_constraints(table, column_def, check);
+  std::string reason = rewrite_reason(column_def, check.context);
   if (reason.empty()) return;
   check.warn(
       "add-column-volatile-default",
@@ -308,14 +387,75 @@ void created_table_as(const Node& statement, StatementCheck& check) {
   check.memory.created_tables.insert(relation_name(field(field(statement, "into"), "rel")));
 }
 
+// Whether a statement's option list (`params` or `options`) holds `name`.
+bool has_option(const Node& statement, const char* list, const char* name) {
+  for (const Node& option : field(statement, list))
+    if (text(field(option, "DefElem"), "defname") == name) return true;
+  return false;
+}
+
 void reindex(const Node& statement, StatementCheck& check) {
-  for (const Node& option : field(statement, "params"))
-    if (text(field(option, "DefElem"), "defname") == "concurrently")
-      check.no_transaction("REINDEX CONCURRENTLY");
+  if (has_option(statement, "params", "concurrently"))
+    return check.no_transaction("REINDEX CONCURRENTLY");
+  if (!check.all_rules) return;
+  std::string kind = text(statement, "kind");
+  std::string what = kind == "REINDEX_OBJECT_INDEX" ? "index" : "table";
+  std::string name = relation_name(field(statement, "relation"));
+  if (name.empty()) name = text(statement, "name");
+  check.warn("index-not-concurrent",
+             fmt::format("REINDEX {} {} blocks writes to the table (and reads that use its "
+                         "indexes) until the rebuild ends",
+                         kind == "REINDEX_OBJECT_INDEX"    ? "INDEX"
+                         : kind == "REINDEX_OBJECT_TABLE"  ? "TABLE"
+                         : kind == "REINDEX_OBJECT_SCHEMA" ? "SCHEMA"
+                                                           : "DATABASE",
+                         name),
+             fmt::format("use REINDEX ... CONCURRENTLY (PostgreSQL 12+) on the {}, in a revision "
+                         "with `-- migrate:transaction off`",
+                         what));
 }
 
 void vacuum(const Node& statement, StatementCheck& check) {
-  if (flag(statement, "is_vacuumcmd")) check.no_transaction("VACUUM");
+  if (!flag(statement, "is_vacuumcmd")) return;
+  check.no_transaction("VACUUM");
+  if (!check.all_rules || !has_option(statement, "options", "full")) return;
+  check.warn("table-rewrite",
+             "VACUUM FULL rewrites each table it names under an ACCESS EXCLUSIVE lock: reads and "
+             "writes queue until it ends",
+             "leave it out of migrations: plain VACUUM (no lock on reads or writes) is enough "
+             "after most changes; to shrink a table in use, use pg_repack or pg_squeeze");
+}
+
+void cluster(const Node& statement, StatementCheck& check) {
+  if (!check.all_rules) return;
+  std::string table = relation_name(field(statement, "relation"));
+  check.warn("table-rewrite",
+             fmt::format("CLUSTER {} rewrites the table under an ACCESS EXCLUSIVE lock: reads and "
+                         "writes queue until it ends",
+                         table.empty() ? std::string("(every clustered table)") : table),
+             "leave it out of migrations; to reorder a table in use, use pg_repack");
+}
+
+// LOCK TABLE in SHARE mode or stronger (lock modes 5 to 8) blocks writes.
+constexpr long k_share_lock_mode = 5;
+
+void lock_table(const Node& statement, StatementCheck& check) {
+  if (!check.all_rules) return;
+  const Node& mode = field(statement, "mode");
+  long level = mode.is_number_integer() ? mode.get<long>() : 0;
+  if (level < k_share_lock_mode) return;
+  std::vector<std::string> tables;
+  for (const Node& item : field(statement, "relations")) {
+    std::string table = relation_name(field(item, "RangeVar"));
+    if (!table.empty() && check.in_use(table)) tables.push_back(table);
+  }
+  if (tables.empty()) return;
+  check.warn("lock-table",
+             fmt::format("LOCK TABLE {} blocks the application's writes{} until the transaction "
+                         "ends, and queues behind any open transaction on it",
+                         fmt::join(tables, ", "), level == 8 ? " and reads" : ""),
+             "let each statement take the lock it needs, under migrate's short lock_timeout; "
+             "split long work into separate revisions");
 }
 
 void create_database(const Node&, StatementCheck& check) {
@@ -340,6 +480,8 @@ const std::map<std::string, StatementRule>& statement_rules() {
       {"DropStmt", drop},
       {"ReindexStmt", reindex},
       {"VacuumStmt", vacuum},
+      {"ClusterStmt", cluster},
+      {"LockStmt", lock_table},
       {"AlterTableStmt", alter_table},
       {"RenameStmt", rename},
       {"CreatedbStmt", create_database},
@@ -349,6 +491,25 @@ const std::map<std::string, StatementRule>& statement_rules() {
       {"AlterSystemStmt", alter_system},
   };
   return rules;
+}
+
+void collect_default_calls(const Node& statement, std::set<std::string>& calls) {
+  const Node& alter = field(statement, "AlterTableStmt");
+  for (const Node& item : field(alter, "cmds")) {
+    const Node& command = field(item, "AlterTableCmd");
+    if (text(command, "subtype") != "AT_AddColumn") continue;
+    for (const Node& constraint : field(field(field(command, "def"), "ColumnDef"), "constraints")) {
+      const Node& body = field(constraint, "Constraint");
+      if (text(body, "contype") != "CONSTR_DEFAULT") continue;
+      std::vector<const Node*> found;
+      all_calls(field(body, "raw_expr"), found);
+      for (const Node* call : found) {
+        std::vector<std::string> name = strings(field(*call, "funcname"));
+        if (name.empty() || k_volatile_functions.count(name.back())) continue;
+        calls.insert(function_name(*call));
+      }
+    }
+  }
 }
 
 }  // namespace migrate::core

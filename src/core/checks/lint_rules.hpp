@@ -49,7 +49,8 @@ struct LintMemory {
 class StatementCheck {
  public:
   StatementCheck(const Step& step, Phase phase, bool all_rules, bool sql_file, LintMemory& memory,
-                 std::vector<LintFinding>& findings, const std::string& path);
+                 std::vector<LintFinding>& findings, const std::string& path,
+                 const LintContext& context);
 
   const Step& step;
   const Phase phase;
@@ -58,6 +59,7 @@ class StatementCheck {
   const bool all_rules;
   const bool sql_file;
   LintMemory& memory;
+  const LintContext& context;
 
   bool in_up() const { return phase == Phase::expand; }
   // Tables created in this phase are not in use by anyone yet.
@@ -82,5 +84,9 @@ using StatementRule = void (*)(const parse_tree::Node& statement, StatementCheck
 
 // The rules by parse-tree node type, e.g. "AlterTableStmt".
 const std::map<std::string, StatementRule>& statement_rules();
+
+// Adds to `calls` the functions that ADD COLUMN defaults in `statement` (a
+// parse-tree statement node) call, except the built-in volatile ones.
+void collect_default_calls(const parse_tree::Node& statement, std::set<std::string>& calls);
 
 }  // namespace migrate::core

@@ -73,7 +73,13 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
       std::string key(rest.substr(0, space));
       std::string value(space == std::string_view::npos ? std::string_view()
                                                         : trim(rest.substr(space)));
-      if (is_known(k_sections, key)) {
+      if (key == "lint-ignore") {
+        // Read by lint; a comment to everything else, so kept where it stands.
+        if (section) {
+          section->text += raw;
+          section->text += '\n';
+        }
+      } else if (is_known(k_sections, key)) {
         if (!value.empty())
           problem(line_number, fmt::format("unexpected text after '-- migrate:{}'", key));
         SqlSection* target = key == "up"         ? &revision.up
@@ -121,6 +127,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
       } else {
         std::vector<std::string> all = k_header_keys;
         all.insert(all.end(), k_sections.begin(), k_sections.end());
+        all.push_back("lint-ignore");
         problem(line_number,
                 fmt::format("unknown header '-- migrate:{}'{}", key, did_you_mean(key, all)));
       }

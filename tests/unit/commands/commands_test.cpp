@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "commands/json_document.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "support/engine_fakes.hpp"
 #include "support/memory_database.hpp"
@@ -207,4 +208,77 @@ TEST_CASE("run_upgrade: --contract with nothing pending contracts what an earlie
   REQUIRE(migrate::commands::run_upgrade(again, options) == 0);
   CHECK(world.server.find("r2")->phase == AppliedPhase::complete);
   CHECK(world.out.str() == "Contracted 1 revision: the old shape is gone.\n");
+}
+
+TEST_CASE("run_upgrade: shows lint warnings as findings, which -q keeps") {
+  World world;
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  REQUIRE(migrate::commands::run_upgrade(env, options) == 0);
+  REQUIRE(world.reporter.findings.size() == 3);
+  CHECK_THAT(world.reporter.findings[0], Catch::StartsWith("r1.sql:1: warning[missing-down]: "));
+  for (const auto& info : world.reporter.infos) CHECK_THAT(info, !Catch::Contains("missing-down"));
+}
+
+TEST_CASE("run_lint: --pending checks only the revisions the database has not applied") {
+  World world;
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions upgrade;
+  REQUIRE(migrate::commands::run_upgrade(env, upgrade) == 0);
+  world.files.push_back(migrate::test::sql_file("r4", "r3"));
+  world.out.str("");
+  auto lint = world.environment("lint");
+  migrate::commands::LintOptions options;
+  options.pending = true;
+  CHECK(migrate::commands::run_lint(lint, options) == 0);
+  CHECK_THAT(world.out.str(), Catch::StartsWith("r4.sql:1: warning[missing-down]: "));
+  CHECK_THAT(world.out.str(),
+             Catch::EndsWith("1 revision checked (pending only): 0 errors, 1 warning\n"));
+  world.out.str("");
+  options.pending = false;
+  CHECK(migrate::commands::run_lint(lint, options) == 0);
+  CHECK_THAT(world.out.str(), Catch::EndsWith("4 revisions checked: 0 errors, 4 warnings\n"));
+}
+
+TEST_CASE("run_lint: an unknown --format is a usage error") {
+  World world;
+  auto env = world.environment("lint");
+  migrate::commands::LintOptions options;
+  options.format = "gitlab";
+  auto error =
+      migrate::test::error_from<migrate::Error>([&] { migrate::commands::run_lint(env, options); });
+  CHECK(error.code() == migrate::ExitCode::usage);
+  CHECK(std::string(error.what()) == "unknown lint format 'gitlab'");
+}
+
+TEST_CASE("run_lock_clear: with --json, a free lock is a document saying nothing was cleared") {
+  World world;
+  auto settings_env = world.environment("lock clear");
+  migrate::commands::Settings settings = settings_env.settings();
+  settings.json = true;
+  migrate::commands::Environment env(
+      settings, {[&world] { return migrate::core::load_revisions(world.files); },
+                 [&world] { return std::make_unique<MemoryDatabase>(world.server); },
+                 [](const std::string& flag) { return flag; }, world.reporter, world.out,
+                 migrate::report::Style{}, world.prompt, world.clock});
+  migrate::commands::LockClearOptions options;
+  CHECK(migrate::commands::run_lock_clear(env, options) == 0);
+  auto document = nlohmann::json::parse(world.out.str());
+  CHECK(document["cleared"] == false);
+  CHECK(document["held"] == false);
+  CHECK(document["format_version"] == migrate::commands::k_json_format_version);
+}
+
+TEST_CASE("run_upgrade: a default calling a VOLATILE user function is a lint warning") {
+  World world;
+  world.server.volatile_functions = {"public.next_code"};
+  world.files = {migrate::test::sql_file(
+      "r1", "", "ALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n-- migrate:down")};
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  REQUIRE(migrate::commands::run_upgrade(env, options) == 0);
+  REQUIRE(world.reporter.findings.size() == 1);
+  CHECK_THAT(world.reporter.findings[0],
+             Catch::Contains("warning[add-column-volatile-default]: adding column "
+                             "public.users.code with default next_code(), a VOLATILE function"));
 }

@@ -16,6 +16,9 @@ class MemoryFixture : public migrate::testing::ContractFixture {
   void create_table(const std::string& name, long long rows) override {
     m_server.tables["public." + name] = {{"id"}, rows};
   }
+  void create_function(const std::string& name, bool is_volatile) override {
+    if (is_volatile) m_server.volatile_functions.insert("public." + name);
+  }
   std::string failing_statement() override { return "SELECT 1/0"; }
 
  private:

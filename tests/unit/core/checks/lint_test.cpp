@@ -351,3 +351,127 @@ TEST_CASE("has_errors: true only when some finding is an error") {
   CHECK_FALSE(has_errors({warning}));
   CHECK(has_errors({warning, error}));
 }
+
+namespace {
+
+// The rule ids found in `up` (line numbers dropped), each "line rule".
+Strings rules_in(const std::string& up, const std::string& transaction = "on") {
+  auto parsed = migrate::test::parse(
+      "migrations/8fb4.sql", "-- migrate:revision 8fb4\n-- migrate:transaction " + transaction +
+                                 "\n-- migrate:up\n" + up + "-- migrate:down\n");
+  REQUIRE(parsed.problems == Strings{});
+  Strings found;
+  for (const auto& finding : lint_revision(*parsed.revision))
+    found.push_back(std::to_string(finding.line) + " " + finding.rule);
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("lint_revision: ADD COLUMN ... UNIQUE or PRIMARY KEY on a table in use builds an index") {
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN code text UNIQUE;\n") ==
+        Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN code bigint PRIMARY KEY DEFAULT 1;\n") ==
+        Strings{"4 index-not-concurrent"});
+  CHECK(lint_sql("ALTER TABLE users ADD COLUMN code text UNIQUE;\n") ==
+        Strings{"migrations/8fb4.sql:4: warning[index-not-concurrent]: adding column "
+                "public.users.code with UNIQUE builds its index while holding an ACCESS EXCLUSIVE "
+                "lock on the table\n  hint: add the column without it, CREATE UNIQUE INDEX "
+                "CONCURRENTLY (with `transaction off`), then `ADD CONSTRAINT <name> UNIQUE USING "
+                "INDEX <index>`"});
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN code text;\n").empty());
+  CHECK(rules_in("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN code text UNIQUE;\n").empty());
+}
+
+TEST_CASE("lint_revision: ADD COLUMN ... REFERENCES on a table in use checks the foreign key") {
+  CHECK(rules_in("ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);\n") ==
+        Strings{"4 add-constraint-not-valid"});
+  CHECK(rules_in("ALTER TABLE orders ADD COLUMN user_id bigint;\n"
+                 "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) "
+                 "NOT VALID;\n")
+            .empty());
+  CHECK(rules_in("CREATE TABLE orders (id int);\n"
+                 "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);\n")
+            .empty());
+}
+
+TEST_CASE("lint_revision: ADD COLUMN ... NOT NULL without a default on a table in use") {
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN age int NOT NULL;\n") ==
+        Strings{"4 add-column-not-null"});
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN age int NOT NULL DEFAULT 0;\n").empty());
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN age int;\n").empty());
+  CHECK(rules_in("ALTER TABLE users ADD COLUMN n bigserial NOT NULL;\n") ==
+        Strings{"4 add-column-volatile-default"});
+  CHECK(rules_in("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN age int NOT NULL;\n").empty());
+}
+
+TEST_CASE("lint_revision: DROP INDEX and REINDEX without CONCURRENTLY") {
+  CHECK(rules_in("DROP INDEX users_email;\n") == Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("DROP INDEX CONCURRENTLY users_email;\n", "off").empty());
+  CHECK(rules_in("REINDEX INDEX users_email;\n") == Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("REINDEX TABLE users;\n") == Strings{"4 index-not-concurrent"});
+  CHECK(rules_in("REINDEX INDEX CONCURRENTLY users_email;\n", "off").empty());
+  CHECK(lint_sql("REINDEX TABLE users;\n") ==
+        Strings{"migrations/8fb4.sql:4: warning[index-not-concurrent]: REINDEX TABLE public.users "
+                "blocks writes to the table (and reads that use its indexes) until the rebuild "
+                "ends\n  hint: use REINDEX ... CONCURRENTLY (PostgreSQL 12+) on the table, in a "
+                "revision with `-- migrate:transaction off`"});
+}
+
+TEST_CASE("lint_revision: VACUUM FULL and CLUSTER rewrite the table") {
+  CHECK(rules_in("VACUUM FULL users;\n", "off") == Strings{"4 table-rewrite"});
+  CHECK(rules_in("VACUUM (FULL, ANALYZE) users;\n", "off") == Strings{"4 table-rewrite"});
+  CHECK(rules_in("VACUUM ANALYZE users;\n", "off").empty());
+  CHECK(rules_in("CLUSTER users USING users_pkey;\n") == Strings{"4 table-rewrite"});
+  CHECK(rules_in("ANALYZE users;\n").empty());
+}
+
+TEST_CASE("lint_revision: LOCK TABLE in a mode that blocks writes") {
+  CHECK(rules_in("LOCK TABLE users;\n") == Strings{"4 lock-table"});
+  CHECK(rules_in("LOCK TABLE users IN SHARE MODE;\n") == Strings{"4 lock-table"});
+  CHECK(rules_in("LOCK TABLE users IN ACCESS SHARE MODE;\n").empty());
+  CHECK(rules_in("LOCK TABLE users IN SHARE UPDATE EXCLUSIVE MODE;\n").empty());
+  CHECK(rules_in("CREATE TABLE t (id int);\nLOCK TABLE t;\n").empty());
+  CHECK(lint_sql("LOCK TABLE users;\n") ==
+        Strings{"migrations/8fb4.sql:4: warning[lock-table]: LOCK TABLE public.users blocks the "
+                "application's writes and reads until the transaction ends, and queues behind any "
+                "open transaction on it\n  hint: let each statement take the lock it needs, under "
+                "migrate's short lock_timeout; split long work into separate revisions"});
+}
+
+TEST_CASE("lint_revision: a default calling a VOLATILE user function the context names") {
+  auto parsed = migrate::test::parse("migrations/8fb4.sql",
+                                     "-- migrate:revision 8fb4\n-- migrate:up\n"
+                                     "ALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n"
+                                     "-- migrate:down\n");
+  REQUIRE(parsed.revision);
+  migrate::core::LintContext context;
+  context.volatile_functions = {"next_code"};
+  auto findings = lint_revision(*parsed.revision, context);
+  REQUIRE(findings.size() == 1);
+  CHECK(format_finding(findings[0]) ==
+        "migrations/8fb4.sql:3: warning[add-column-volatile-default]: adding column "
+        "public.users.code with default next_code(), a VOLATILE function rewrites the whole "
+        "table under an ACCESS EXCLUSIVE lock\n  hint: add the column without that default, set "
+        "the default in a separate statement (it then applies to new rows only), and backfill "
+        "existing rows in batches (YAML: the add_column operation does this)");
+  // Without the database's word (or for a STABLE function), no finding.
+  CHECK(lint_revision(*parsed.revision).empty());
+  context.volatile_functions = {"other_function"};
+  CHECK(lint_revision(*parsed.revision, context).empty());
+}
+
+TEST_CASE("default_function_calls: the user functions column defaults call, built-ins left out") {
+  auto parsed = migrate::test::parse(
+      "migrations/8fb4.sql",
+      "-- migrate:revision 8fb4\n-- migrate:up\n"
+      "ALTER TABLE users ADD COLUMN code text DEFAULT next_code();\n"
+      "ALTER TABLE users ADD COLUMN id2 uuid DEFAULT gen_random_uuid();\n"
+      "ALTER TABLE users ADD COLUMN t text DEFAULT util.make_id(lower('x'));\n"
+      "SELECT other_function();\n"
+      "-- migrate:contract\nALTER TABLE orders ADD COLUMN n int DEFAULT seq_next();\n"
+      "-- migrate:down\nALTER TABLE users ADD COLUMN z int DEFAULT down_only();\n");
+  REQUIRE(parsed.revision);
+  CHECK(migrate::core::default_function_calls(*parsed.revision) ==
+        Strings{"lower", "next_code", "seq_next", "util.make_id"});
+}
