@@ -11,7 +11,7 @@
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-ALL=(graph_and_apply lock_outage backfill fleet)
+ALL=(graph_and_apply lock_outage backfill fleet status_and_upgrade)
 if (($# > 0)); then selected=("$@"); else selected=("${ALL[@]}"); fi
 
 BENCH_SUMMARY=$(mktemp "${TMPDIR:-/tmp}/migrate-bench-summary.XXXXXX")

@@ -53,9 +53,10 @@ void print_invalid_indexes(std::ostream& out, const report::Style& style,
 int run_status(Environment& env, const StatusOptions& options) {
   core::RevisionGraph graph = env.load_graph();
   auto database = env.connect();
-  std::vector<core::AppliedRevision> applied = engine::read_applied(*database, env.schema());
+  engine::Database::StatusReads reads = database->read_status(env.schema());
+  const std::vector<core::AppliedRevision>& applied = reads.applied;
   core::Status status = core::compute_status(graph, applied);
-  std::optional<engine::LockHolder> holder = database->lock_holder();
+  const std::optional<engine::LockHolder>& holder = reads.holder;
   core::ForeignState foreign = applied.empty() ? database->foreign_state() : core::ForeignState{};
   bool unadopted = core::needs_adoption(foreign);
   // A revision in progress while nobody holds the lock was interrupted: the
@@ -64,7 +65,7 @@ int run_status(Environment& env, const StatusOptions& options) {
   // An INVALID index enforces nothing (a unique one lets duplicates in) while
   // every write still maintains it; one a running migration builds is
   // invalid until its build ends.
-  std::vector<engine::InvalidIndex> invalid = database->invalid_indexes();
+  const std::vector<engine::InvalidIndex>& invalid = reads.invalid_indexes;
   bool broken_indexes = !invalid.empty() && !holder;
   int code = unadopted                       ? static_cast<int>(ExitCode::unadopted_database)
              : !status.unknown.empty()       ? static_cast<int>(ExitCode::unknown_revisions)

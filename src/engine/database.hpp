@@ -29,6 +29,17 @@ class Database {
   // Every applied revision, without content (empty when there is no state yet).
   // Reads older layouts too: missing columns read as their defaults.
   virtual std::vector<core::AppliedRevision> read_applied() = 0;
+  // What `status` reads: the layout, the applied revisions (refusing a layout
+  // newer than this tool's, as engine::read_applied does), the lock holder and
+  // the INVALID indexes. PostgreSQL answers it in one round trip when the state
+  // is of this tool's layout; the default asks for each in turn.
+  struct StatusReads {
+    StateLayout layout;
+    std::vector<core::AppliedRevision> applied;
+    std::optional<LockHolder> holder;
+    std::vector<InvalidIndex> invalid_indexes;
+  };
+  virtual StatusReads read_status(const std::string& schema);
   // The recorded file content of one applied revision ("" when unknown).
   virtual std::string read_content(const std::string& id) = 0;
   // Creates the state schema or brings its layout to this tool's version,

@@ -74,18 +74,42 @@ void Executor::wait(milliseconds duration) {
 
 void Executor::run(const core::RevisionGraph& graph, const core::Plan& plan,
                    const std::vector<core::AppliedRevision>& applied) {
+  m_unflushed = false;
   // A revision the plan already ran (`upgrade --contract` expands, then
   // contracts) is past what `applied` recorded before the run.
   std::unordered_set<std::string> ran;
-  for (const auto& planned : plan) {
-    stop_if_interrupted();
-    beat();
-    const core::Revision& revision = graph.get(planned.id);
-    auto record = std::find_if(applied.begin(), applied.end(),
-                               [&](const auto& r) { return r.id == planned.id; });
-    bool stale = record == applied.end() || ran.count(planned.id) != 0;
-    run_revision(revision, planned.phase, stale ? nullptr : &*record);
-    ran.insert(planned.id);
+  try {
+    for (size_t i = 0; i < plan.size(); ++i) {
+      const auto& planned = plan[i];
+      stop_if_interrupted();
+      beat();
+      const core::Revision& revision = graph.get(planned.id);
+      auto record = std::find_if(applied.begin(), applied.end(),
+                                 [&](const auto& r) { return r.id == planned.id; });
+      bool stale = record == applied.end() || ran.count(planned.id) != 0;
+      m_last_of_run = i + 1 == plan.size();
+      run_revision(revision, planned.phase, stale ? nullptr : &*record);
+      ran.insert(planned.id);
+    }
+  } catch (...) {
+    flush_commits();
+    throw;
+  }
+  flush_commits();
+}
+
+void Executor::flush_commits() {
+  if (!m_unflushed) return;
+  m_unflushed = false;
+  // A synchronous commit flushes the WAL of every commit before it, so the
+  // revisions committed with synchronous_commit off are durable before the
+  // run reports anything. The heartbeat is such a commit (it writes a row).
+  try {
+    m_database.heartbeat();
+    m_last_heartbeat = m_clock.now();
+  } catch (const std::exception&) {
+    // The run's own error says more; a lost connection left the server to
+    // flush what it had (the WAL writer does within a few hundred ms).
   }
 }
 
@@ -198,8 +222,10 @@ void Executor::run_revision(const core::Revision& revision, core::Phase phase,
   }
   if (first_step == 0 && revision.transactional && core::single_transaction(steps))
     run_in_one_transaction(revision, phase, steps);
-  else
+  else {
     run_step_by_step(revision, phase, steps, first_step, start);
+    m_unflushed = false;  // its state writes commit synchronously
+  }
   m_reporter.revision_finished(revision.id, phase, milliseconds(elapsed_ms(m_clock, start)));
 }
 
@@ -207,6 +233,12 @@ void Executor::run_in_one_transaction(const core::Revision& revision, core::Phas
                                       const std::vector<core::Step>& steps) {
   Batch batch;
   batch.statements = timeouts(revision, Scope::transaction);
+  // Durability: every revision but the last of the run commits without
+  // waiting for its WAL flush; the last one's synchronous commit (or
+  // flush_commits() when the run stops early) flushes them all before success
+  // or failure is reported. Each revision stays one atomic transaction.
+  const bool asynchronous = !m_last_of_run;
+  if (asynchronous) batch.statements.emplace_back("SET LOCAL synchronous_commit = off");
   const int first_statement = static_cast<int>(batch.statements.size());
   for (const auto& step : steps) batch.statements.push_back(statement_of(step));
   if (phase == core::Phase::rollback || phase == core::Phase::down)
@@ -216,6 +248,7 @@ void Executor::run_in_one_transaction(const core::Revision& revision, core::Phas
   whole.path = revision.path;
   whole.description = fmt::format("revision {}", revision.id);
   run_batch(batch, whole, first_statement, &steps);
+  m_unflushed = asynchronous;  // a synchronous commit flushed every earlier one
 }
 
 void Executor::run_step_by_step(const core::Revision& revision, core::Phase phase,

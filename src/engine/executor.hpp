@@ -93,6 +93,8 @@ class Executor {
   void report_terminated();
   // Refreshes the lock holder's heartbeat when it is due.
   void beat();
+  // Makes the commits made with synchronous_commit off durable (one synchronous commit).
+  void flush_commits();
   // Waits, keeping the heartbeat alive.
   void wait(std::chrono::milliseconds duration);
 
@@ -101,7 +103,10 @@ class Executor {
   Clock& m_clock;
   ExecutionOptions m_options;
   Clock::time_point m_last_heartbeat;
-  int m_failed_step = -1;  // the step run_steps is on (-1: not in run_steps)
+  int m_failed_step = -1;     // the step run_steps is on (-1: not in run_steps)
+  bool m_last_of_run = true;  // the revision running is the plan's last
+  bool m_unflushed =
+      false;  // a revision committed with synchronous_commit off since the last flush
 };
 
 }  // namespace migrate::engine

@@ -58,4 +58,14 @@ std::vector<core::AppliedRevision> read_applied(Database& database, const std::s
   return database.read_applied();
 }
 
+Database::StatusReads Database::read_status(const std::string& schema) {
+  StatusReads reads;
+  reads.layout = state_layout();
+  refuse_newer_layout(reads.layout, schema);
+  reads.applied = read_applied();
+  reads.holder = lock_holder();
+  reads.invalid_indexes = invalid_indexes();
+  return reads;
+}
+
 }  // namespace migrate::engine

@@ -2,6 +2,8 @@
 // tables and the checked reading of their rows.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/number.hpp"
 #include "core/sql/sql_text.hpp"
 #include "engine/state_sql.hpp"
@@ -66,7 +68,7 @@ std::string StateSql::applied(const std::set<std::string>& present) const {
     return present.count(name) ? expression : std::string(missing);
   };
   return fmt::format(
-      "SELECT id, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {} ORDER BY {}, id",
+      "SELECT id, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {}",
       column("parents", "array_to_string(parents, ' ')", "''"), column("message", "message", "''"),
       column("checksum", "checksum", "''"), column("phase", "phase", "'complete'"),
       column("applied_at", fmt::format("to_char(applied_at AT TIME ZONE 'UTC', {})", k_utc_text),
@@ -74,8 +76,17 @@ std::string StateSql::applied(const std::set<std::string>& present) const {
       column("applied_by", "applied_by", "''"), column("duration_ms", "duration_ms", "0"),
       column("tool_version", "tool_version", "''"), column("source", "source", "''"),
       column("path", "path", "''"), column("running_phase", "coalesce(running_phase, '')", "''"),
-      column("steps_done", "steps_done", "0"), column("note", "note", "''"), table("revisions"),
-      present.count("applied_at") ? "applied_at" : "1");
+      column("steps_done", "steps_done", "0"), column("note", "note", "''"),
+      column("applied_at",
+             "to_char(applied_at AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS') || ' ' || id", "id"),
+      table("revisions"));
+}
+
+void StateSql::sort_applied(std::vector<Row>& rows) {
+  // By the last column (applied_at to the microsecond, then id): sorted here,
+  // not by the server, whose sort of every row spills to disk on large histories.
+  auto key = [](const Row& row) -> const std::string& { return text_of(row, row.size() - 1); };
+  std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
 }
 
 core::AppliedRevision StateSql::applied_from(const Row& row) {

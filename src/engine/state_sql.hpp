@@ -70,8 +70,10 @@ class StateSql {
   std::string probe() const;
   std::string layout_version() const;
   // Every applied revision, reading only `columns` (an older layout lacks
-  // some); rows in the shape applied_from() reads.
+  // some); rows in the shape applied_from() reads, unsorted: sort_applied()
+  // orders them as they were applied (by applied_at, then id).
   std::string applied(const std::set<std::string>& columns) const;
+  static void sort_applied(std::vector<Row>& rows);
   // Throws Error(runtime) for a value that is not what migrate writes.
   static core::AppliedRevision applied_from(const Row& row);
   std::string content(const std::string& id) const;

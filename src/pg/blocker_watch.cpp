@@ -61,11 +61,16 @@ void BlockerWatch::set_policy(const engine::BlockerPolicy& policy) {
   m_interval = std::clamp<milliseconds>(policy.lock_timeout / 4, k_shortest, k_longest);
 }
 
-void BlockerWatch::begin(int pid) {
+std::chrono::milliseconds BlockerWatch::first_look() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_interval;
+}
+
+void BlockerWatch::begin(int pid, std::chrono::steady_clock::time_point since) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_pid = pid;
-    m_since = std::chrono::steady_clock::now();
+    m_since = since;
     m_blockers.clear();
     if (!m_thread.joinable()) m_thread = std::thread([this] { loop(); });
   }

@@ -25,8 +25,12 @@ class BlockerWatch {
   void set_policy(const engine::BlockerPolicy& policy);
   // Starts watching `pid` (the backend about to run a batch) / stops; end()
   // returns once a poll under way has finished, so its findings are kept.
-  void begin(int pid);
+  // `since`: when the batch was sent (the first look is due an interval after it).
+  void begin(int pid,
+             std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now());
   void end();
+  // How long a batch runs before the watch first looks at it.
+  std::chrono::milliseconds first_look();
   std::vector<engine::Session> take_blockers();
   std::vector<engine::Session> take_terminated();
 
@@ -40,6 +44,31 @@ class BlockerWatch {
 
    private:
     BlockerWatch& m_watch;
+  };
+
+  // Watches `pid` only once start() is called (by a batch still running after
+  // first_look()), so that a batch answered sooner costs no thread and no
+  // second connection.
+  class LazyScope {
+   public:
+    LazyScope(BlockerWatch& watch, int pid)
+        : m_watch(watch), m_pid(pid), m_sent(std::chrono::steady_clock::now()) {}
+    ~LazyScope() {
+      if (m_started) m_watch.end();
+    }
+    LazyScope(const LazyScope&) = delete;
+    LazyScope& operator=(const LazyScope&) = delete;
+    void start() {
+      if (m_started) return;
+      m_started = true;
+      m_watch.begin(m_pid, m_sent);
+    }
+
+   private:
+    BlockerWatch& m_watch;
+    int m_pid;
+    std::chrono::steady_clock::time_point m_sent;
+    bool m_started = false;
   };
 
  private:

@@ -10,6 +10,7 @@
 #include "core/sql/sql_text.hpp"
 #include "engine/backfill_sql.hpp"
 #include "engine/migration_lock.hpp"
+#include "engine/state_layout.hpp"
 #include "pg/blocker_watch.hpp"
 #include "pg/foreign_state_query.hpp"
 #include "pg/simple_query.hpp"
@@ -144,6 +145,7 @@ struct PgDatabase::Impl {
   const engine::StateSql& state;
   BlockerWatch watch;
   int32_t key = 0;
+  bool direct = false;  // the backend is the one the connection started with: no proxy
   bool probed = false;
   Probe state_probe;
 };
@@ -156,10 +158,14 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     // Literals are written standard-conforming (quotes doubled, backslashes plain).
     // One round trip. The name's literal is read before the first setting
     // applies; it holds no backslash (command and host name), so it reads the same.
-    m_impl->exec(
+    // The backend pid too: when it is the one the connection was given at
+    // start-up, no proxy sits in between and this session keeps its backend
+    // for life, so it need not be asked again.
+    auto setup = m_impl->exec(
         "SELECT set_config('standard_conforming_strings', 'on', false), "
         "set_config('application_name', " +
-        quote_literal(application_name) + ", false)");
+        quote_literal(application_name) + ", false), pg_backend_pid()");
+    m_impl->direct = setup[0][2].as<int>() == m_impl->connection->backendpid();
   } catch (const pqxx::broken_connection& error) {
     std::string reason = core::redact_in_message(clean_message(error.what()), connection_string);
     throw Error(ExitCode::runtime, "cannot connect to the database: " + reason,
@@ -183,9 +189,10 @@ std::vector<core::AppliedRevision> PgDatabase::read_applied() {
     const auto& probe = m_impl->probe();
     std::vector<core::AppliedRevision> applied;
     if (!probe.layout.exists) return applied;
-    auto result = m_impl->exec(m_impl->state.applied(probe.columns));
-    applied.reserve(result.size());
-    for (const auto& row : to_rows(result)) applied.push_back(engine::StateSql::applied_from(row));
+    auto rows = to_rows(m_impl->exec(m_impl->state.applied(probe.columns)));
+    engine::StateSql::sort_applied(rows);
+    applied.reserve(rows.size());
+    for (const auto& row : rows) applied.push_back(engine::StateSql::applied_from(row));
     return applied;
   });
 }
@@ -254,28 +261,95 @@ void PgDatabase::unlock() {
              [&] { m_impl->exec(m_impl->state.release(engine::k_lock_class, m_impl->key)); });
 }
 
+namespace {
+
+std::string lock_holder_sql(const engine::StateSql& state, int32_t key) {
+  return fmt::format(
+      "SELECT {}, to_regclass({}) IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a ON "
+      "a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.classid = {}::oid AND l.objid = {}::oid AND "
+      "l.objsubid = 2 AND "
+      "l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = "
+      "current_database()) LIMIT 1",
+      session_columns(), quote_literal(state.table("lock_holder")),
+      static_cast<uint32_t>(engine::k_lock_class), static_cast<uint32_t>(key));
+}
+
+const char* const k_invalid_indexes_sql =
+    "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(n.nspname) || "
+    "'.' || "
+    "quote_ident(t.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+    "i.indexrelid "
+    "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid "
+    "= c.relnamespace "
+    "WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1";
+
+std::vector<engine::InvalidIndex> invalid_indexes_from(const std::vector<Row>& rows) {
+  std::vector<engine::InvalidIndex> indexes;
+  for (const auto& row : rows) indexes.push_back({row[0].value_or(""), row[1].value_or("")});
+  return indexes;
+}
+
+// The columns of the revisions table in this tool's layout.
+const std::set<std::string>& current_columns() {
+  static const std::set<std::string> k_columns = {
+      "parents",       "message",     "checksum",     "phase",  "applied_at",
+      "applied_by",    "duration_ms", "tool_version", "source", "path",
+      "running_phase", "steps_done",  "note"};
+  return k_columns;
+}
+
+}  // namespace
+
 std::optional<engine::LockHolder> PgDatabase::lock_holder() {
-  return translated(
-      "reading who holds the migration lock", [&]() -> std::optional<engine::LockHolder> {
-        auto result = m_impl->exec(fmt::format(
-            "SELECT {}, to_regclass({}) IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a ON "
-            "a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.classid = {}::oid AND l.objid = {}::oid AND "
-            "l.objsubid = 2 AND "
-            "l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = "
-            "current_database()) LIMIT 1",
-            session_columns(), quote_literal(m_impl->state.table("lock_holder")),
-            static_cast<uint32_t>(engine::k_lock_class), static_cast<uint32_t>(m_impl->key)));
-        if (result.empty()) return std::nullopt;
-        auto rows = to_rows(result);
-        engine::LockHolder holder;
-        holder.session = session_from(rows[0]);
-        if (rows[0][9] == std::optional<std::string>("t")) {
-          auto row = m_impl->exec(m_impl->state.holder_read(m_impl->key, holder.session.pid));
-          if (!row.empty()) engine::StateSql::holder_from(to_rows(row)[0], holder);
-        }
-        return holder;
-      });
+  return translated("reading who holds the migration lock", [&] {
+    return holder_from(to_rows(m_impl->exec(lock_holder_sql(m_impl->state, m_impl->key))));
+  });
+}
+
+std::optional<engine::LockHolder> PgDatabase::holder_from(const std::vector<Row>& rows) {
+  if (rows.empty()) return std::nullopt;
+  engine::LockHolder holder;
+  holder.session = session_from(rows[0]);
+  if (rows[0][9] == std::optional<std::string>("t")) {
+    auto row = m_impl->exec(m_impl->state.holder_read(m_impl->key, holder.session.pid));
+    if (!row.empty()) engine::StateSql::holder_from(to_rows(row)[0], holder);
+  }
+  return holder;
+}
+
+engine::Database::StatusReads PgDatabase::read_status(const std::string& schema) {
+  // One round trip, assuming the state is of this tool's layout; anything
+  // else (no state, an older layout) fails on a missing table or column, and
+  // is read the long way.
+  SimpleQuery query;
+  query.statements = {m_impl->state.probe(), m_impl->state.layout_version(),
+                      m_impl->state.applied(current_columns()),
+                      lock_holder_sql(m_impl->state, m_impl->key), k_invalid_indexes_sql};
+  std::vector<std::vector<Row>> results;
+  try {
+    results = run_simple_query_all(raw_handle(*m_impl->connection), query);
+  } catch (const engine::DatabaseError& error) {
+    if (error.sqlstate() != "42P01" && error.sqlstate() != "42703")
+      throw engine::DatabaseError(
+          fmt::format("reading the applied revisions failed: {}", error.what()), error.sqlstate(),
+          -1);
+    return Database::read_status(schema);
+  }
+  return translated("reading the applied revisions", [&] {
+    StatusReads reads;
+    reads.layout.exists = true;
+    reads.layout.version =
+        static_cast<int>(core::parse_integer(results[1].at(0)[0].value_or("0"), "layout version"));
+    engine::refuse_newer_layout(reads.layout, schema);
+    engine::StateSql::sort_applied(results[2]);
+    reads.applied.reserve(results[2].size());
+    for (const auto& row : results[2]) reads.applied.push_back(engine::StateSql::applied_from(row));
+    reads.holder = holder_from(results[3]);
+    reads.invalid_indexes = invalid_indexes_from(results[4]);
+    return reads;
+  });
 }
 
 void PgDatabase::write_holder(const engine::HolderInfo& info) {
@@ -289,11 +363,14 @@ void PgDatabase::heartbeat() {
 }
 
 int PgDatabase::backend_pid() {
+  if (m_impl->direct) return m_impl->connection->backendpid();
   return translated("reading the backend pid",
                     [&] { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); });
 }
 
-bool PgDatabase::through_proxy() { return m_impl->connection->backendpid() != backend_pid(); }
+bool PgDatabase::through_proxy() {
+  return !m_impl->direct || m_impl->connection->backendpid() != backend_pid();
+}
 
 bool PgDatabase::terminate(int pid) {
   return translated(fmt::format("terminating backend {}", pid), [&] {
@@ -356,15 +433,18 @@ std::set<std::string> PgDatabase::volatile_functions(const std::vector<std::stri
 }
 
 void PgDatabase::run(const engine::Batch& batch) {
-  const std::vector<std::string> statements = m_impl->render(batch);
   PGconn* raw = raw_handle(*m_impl->connection);
   const int pid = m_impl->connection->backendpid();
   if (!batch.transactional) {
+    const std::vector<std::string> statements = m_impl->render(batch);
     for (size_t i = 0; i < statements.size(); ++i) {
-      SimpleQuery one{{statements[i]}, {}, -1};
+      SimpleQuery one;
+      one.statements = {statements[i]};
       if (batch.statements[i].copy_data) one.copy_data[0] = *batch.statements[i].copy_data;
       try {
-        BlockerWatch::Scope watching(m_impl->watch, pid);
+        BlockerWatch::LazyScope watching(m_impl->watch, pid);
+        one.on_slow = [&] { watching.start(); };
+        one.slow_after = m_impl->watch.first_look();
         run_simple_query(raw, one);
       } catch (const engine::DatabaseError& error) {
         throw error.at(static_cast<int>(i));
@@ -372,28 +452,45 @@ void PgDatabase::run(const engine::Batch& batch) {
     }
     return;
   }
-  // One round trip for the whole batch. Each statement answers with its own
+  // One round trip for the whole batch (in parts of about k_part_bytes for
+  // a huge one, such as a stamp of many revisions, so that memory stays
+  // bounded; still one transaction). Each statement answers with its own
   // result, so the one the server failed on is known without running
   // anything again (effects that survive a rollback, such as sequence
   // values, happen once).
-  SimpleQuery whole;
-  whole.statements.reserve(statements.size() + 2);
-  whole.statements.push_back("BEGIN");
-  whole.statements.insert(whole.statements.end(), statements.begin(), statements.end());
-  whole.statements.push_back("COMMIT");
-  for (size_t i = 0; i < batch.statements.size(); ++i)
-    if (batch.statements[i].copy_data) whole.copy_data[i + 1] = *batch.statements[i].copy_data;
-  try {
-    BlockerWatch::Scope watching(m_impl->watch, pid);
-    run_simple_query(raw, whole);
-  } catch (const engine::DatabaseError& error) {
-    try {
-      m_impl->exec("ROLLBACK");
-    } catch (const pqxx::failure&) {
-      throw lost_in_transaction(error);
+  constexpr size_t k_part_bytes = 1 << 20;
+  const size_t count = batch.statements.size();
+  size_t next = 0;
+  do {
+    const size_t first = next;
+    SimpleQuery part;
+    if (first == 0) part.statements.emplace_back("BEGIN");
+    // Index in the batch of the part's statement 0.
+    const long offset = static_cast<long>(first) - (first == 0 ? 1 : 0);
+    size_t bytes = 0;
+    while (next < count && (bytes < k_part_bytes || part.statements.size() <= 1)) {
+      const auto& statement = batch.statements[next];
+      if (statement.copy_data) part.copy_data[part.statements.size()] = *statement.copy_data;
+      part.statements.push_back(statement.change ? m_impl->state.sql(*statement.change)
+                                                 : statement.sql);
+      bytes += part.statements.back().size();
+      ++next;
     }
-    throw error.at(error.statement() - 1);
-  }
+    if (next == count) part.statements.emplace_back("COMMIT");
+    try {
+      BlockerWatch::LazyScope watching(m_impl->watch, pid);
+      part.on_slow = [&] { watching.start(); };
+      part.slow_after = m_impl->watch.first_look();
+      run_simple_query(raw, part);
+    } catch (const engine::DatabaseError& error) {
+      try {
+        m_impl->exec("ROLLBACK");
+      } catch (const pqxx::failure&) {
+        throw lost_in_transaction(error);
+      }
+      throw error.at(static_cast<int>(error.statement() + offset));
+    }
+  } while (next < count);
 }
 
 std::optional<engine::BackfillProgress> PgDatabase::backfill_progress(const std::string& revision,
@@ -432,7 +529,9 @@ engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::Backfil
   query.result_of = 4;
   std::vector<Row> result;
   try {
-    BlockerWatch::Scope watching(m_impl->watch, m_impl->connection->backendpid());
+    BlockerWatch::LazyScope watching(m_impl->watch, m_impl->connection->backendpid());
+    query.on_slow = [&] { watching.start(); };
+    query.slow_after = m_impl->watch.first_look();
     result = run_simple_query(raw_handle(*m_impl->connection), query);
   } catch (const engine::DatabaseError& error) {
     try {
@@ -451,18 +550,7 @@ engine::BackfillBatchResult PgDatabase::run_backfill_batch(const engine::Backfil
 
 std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
   return translated("listing invalid indexes", [&] {
-    auto result = m_impl->exec(
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(n.nspname) || "
-        "'.' || "
-        "quote_ident(t.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
-        "i.indexrelid "
-        "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid "
-        "= c.relnamespace "
-        "WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1");
-    std::vector<engine::InvalidIndex> indexes;
-    for (const auto& row : result) indexes.push_back({row[0].c_str(), row[1].c_str()});
-    return indexes;
+    return invalid_indexes_from(to_rows(m_impl->exec(k_invalid_indexes_sql)));
   });
 }
 

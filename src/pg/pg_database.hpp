@@ -21,6 +21,7 @@ class PgDatabase : public engine::Database {
   ~PgDatabase() override;
 
   engine::StateLayout state_layout() override;
+  StatusReads read_status(const std::string& schema) override;
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
   void create_state() override;
@@ -55,6 +56,9 @@ class PgDatabase : public engine::Database {
   int server_version() override;
 
  private:
+  // The holder from the rows of the lock holder query (reading its holder row).
+  std::optional<engine::LockHolder> holder_from(const std::vector<engine::Row>& rows);
+
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

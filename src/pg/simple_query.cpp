@@ -1,5 +1,8 @@
 #include "pg/simple_query.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <memory>
 #include <optional>
 #include <pqxx/dbtransaction>
@@ -29,6 +32,7 @@ std::string primary_message(const PGresult* result) {
 std::vector<engine::Row> rows_of(const PGresult* result) {
   std::vector<engine::Row> rows;
   const int columns = PQnfields(result);
+  rows.reserve(static_cast<size_t>(PQntuples(result)));
   for (int row = 0; row < PQntuples(result); ++row) {
     engine::Row values;
     values.reserve(static_cast<size_t>(columns));
@@ -88,6 +92,29 @@ struct HandleGate : pqxx::largeobject {
   static PGconn* of(const pqxx::dbtransaction& transaction) { return raw_connection(transaction); }
 };
 
+// Waits until PQgetResult would not block. Calls the query's on_slow once
+// when `deadline` passes first.
+void wait_for_result(PGconn* connection, const SimpleQuery& query, bool& slow,
+                     std::chrono::steady_clock::time_point deadline) {
+  while (PQisBusy(connection)) {
+    int timeout = -1;
+    if (!slow) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        slow = true;
+        query.on_slow();
+        continue;
+      }
+      timeout = static_cast<int>(left.count()) + 1;
+    }
+    pollfd socket{PQsocket(connection), POLLIN, 0};
+    int ready = ::poll(&socket, 1, timeout);
+    if (ready < 0 && errno != EINTR) return;  // PQgetResult reports the failure
+    if (ready > 0 && PQconsumeInput(connection) != 1) return;
+  }
+}
+
 }  // namespace
 
 PGconn* raw_handle(pqxx::connection_base& connection) {
@@ -95,7 +122,10 @@ PGconn* raw_handle(pqxx::connection_base& connection) {
   return HandleGate::of(probe);
 }
 
-std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery& query) {
+namespace {
+
+// The rows of statement `keep` (-1: of every statement).
+std::vector<std::vector<engine::Row>> run(PGconn* connection, const SimpleQuery& query, int keep) {
   // A comment-only piece yields no result; leave it out so that results and
   // statements stay one to one.
   std::string sql;
@@ -106,13 +136,18 @@ std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery&
     sql += ";\n";
     sent.push_back(i);
   }
-  std::vector<engine::Row> rows;
+  std::vector<std::vector<engine::Row>> rows(query.statements.size());
   if (sent.empty()) return rows;
+  const auto deadline = std::chrono::steady_clock::now() + query.slow_after;
+  bool slow = !query.on_slow;
   if (PQsendQuery(connection, sql.c_str()) != 1) throw lost(connection);
   // One result per statement until the first error; the server skips the rest.
   size_t done = 0;
   std::optional<engine::DatabaseError> failure;
-  while (Result result{PQgetResult(connection), PQclear}) {
+  for (;;) {
+    if (!slow) wait_for_result(connection, query, slow, deadline);
+    Result result{PQgetResult(connection), PQclear};
+    if (!result) break;
     const size_t statement = sent[std::min(done, sent.size() - 1)];
     switch (PQresultStatus(result.get())) {
       case PGRES_COPY_IN: {
@@ -133,7 +168,8 @@ std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery&
                           field(result.get(), PG_DIAG_MESSAGE_HINT));
         break;
       case PGRES_TUPLES_OK:
-        if (static_cast<int>(statement) == query.result_of) rows = rows_of(result.get());
+        if (keep < 0 || static_cast<int>(statement) == keep)
+          rows[statement] = rows_of(result.get());
         break;
       default:
         break;
@@ -147,6 +183,21 @@ std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery&
   }
   if (PQstatus(connection) == CONNECTION_BAD) throw lost(connection);
   return rows;
+}
+
+}  // namespace
+
+std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery& query) {
+  if (query.result_of < 0 || static_cast<size_t>(query.result_of) >= query.statements.size()) {
+    run(connection, query, static_cast<int>(query.statements.size()));
+    return {};
+  }
+  return std::move(run(connection, query, query.result_of)[static_cast<size_t>(query.result_of)]);
+}
+
+std::vector<std::vector<engine::Row>> run_simple_query_all(PGconn* connection,
+                                                           const SimpleQuery& query) {
+  return run(connection, query, -1);
 }
 
 }  // namespace migrate::pg

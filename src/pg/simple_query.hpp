@@ -5,6 +5,8 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <pqxx/connection_base>
 #include <string>
@@ -19,6 +21,11 @@ struct SimpleQuery {
   std::vector<std::string> statements;      // each one statement, without `;`
   std::map<size_t, std::string> copy_data;  // by index in `statements`
   int result_of = -1;                       // whose rows to return (-1: none)
+  // Called once, from this thread, when the server has not answered every
+  // statement `slow_after` after the query was sent (e.g. to start watching
+  // for blockers); never for a query answered sooner.
+  std::function<void()> on_slow;
+  std::chrono::milliseconds slow_after{0};
 };
 
 // Runs `query` and returns the rows of statement `query.result_of`. Throws
@@ -26,6 +33,9 @@ struct SimpleQuery {
 // statement the server failed on) when a statement fails, Error(runtime) when
 // the connection is lost.
 std::vector<engine::Row> run_simple_query(PGconn* connection, const SimpleQuery& query);
+// The same, returning the rows of every statement (empty for those without rows).
+std::vector<std::vector<engine::Row>> run_simple_query_all(PGconn* connection,
+                                                           const SimpleQuery& query);
 
 // The libpq connection under a libpqxx one: the same session, so its advisory
 // lock and settings hold.

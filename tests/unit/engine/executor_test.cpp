@@ -80,6 +80,52 @@ TEST_CASE("Executor: a transactional revision runs as one batch together with it
 }
 
 TEST_CASE(
+    "Executor: every transactional revision but the last of the run commits without waiting for "
+    "its WAL flush") {
+  struct CountingDatabase : MemoryDatabase {
+    using MemoryDatabase::MemoryDatabase;
+    void heartbeat() override { ++beats; }
+    int beats = 0;
+  };
+  Run run;
+  CountingDatabase db(run.server);
+  migrate::core::RevisionGraph graph =
+      migrate::core::load_revisions({sql_file("r1", "", "CREATE TABLE a (id int);"),
+                                     sql_file("r2", "r1", "CREATE TABLE b (id int);")});
+  auto plan = migrate::core::plan_upgrade(graph, {}, "");
+  Executor(db, run.reporter, run.clock, run.options).run(graph, plan, {});
+  CHECK(run.server.executed ==
+        std::vector<std::string>{"SET LOCAL lock_timeout = '2000ms'",
+                                 "SET LOCAL statement_timeout = '0ms'",
+                                 "SET LOCAL synchronous_commit = off", "CREATE TABLE a (id int)",
+                                 "SET LOCAL lock_timeout = '2000ms'",
+                                 "SET LOCAL statement_timeout = '0ms'", "CREATE TABLE b (id int)"});
+  // The last one's synchronous commit flushed the first: no extra commit.
+  CHECK(db.beats == 0);
+}
+
+TEST_CASE(
+    "Executor: a run that stops after asynchronous commits flushes them with a synchronous one") {
+  struct CountingDatabase : MemoryDatabase {
+    using MemoryDatabase::MemoryDatabase;
+    void heartbeat() override { ++beats; }
+    int beats = 0;
+  };
+  Run run;
+  CountingDatabase db(run.server);
+  run.server.failures.push_back({"CREATE TABLE b", "42P07"});
+  migrate::core::RevisionGraph graph =
+      migrate::core::load_revisions({sql_file("r1", "", "CREATE TABLE a (id int);"),
+                                     sql_file("r2", "r1", "CREATE TABLE b (id int);")});
+  auto plan = migrate::core::plan_upgrade(graph, {}, "");
+  error_from<DatabaseError>(
+      [&] { Executor(db, run.reporter, run.clock, run.options).run(graph, plan, {}); });
+  CHECK(run.server.find("r1"));
+  CHECK_FALSE(run.server.find("r2"));
+  CHECK(db.beats == 1);
+}
+
+TEST_CASE(
     "Executor: a failing transactional revision records nothing and names the statement's line") {
   Run run;
   run.server.failures.push_back({"CREATE TABLE b", "42P07"});
