@@ -95,10 +95,10 @@ TEST_CASE(
   auto plan = migrate::core::plan_upgrade(graph, {}, "");
   Executor(db, run.reporter, run.clock, run.options).run(graph, plan, {});
   CHECK(run.server.executed ==
-        std::vector<std::string>{"SET LOCAL lock_timeout = '2000ms'",
+        std::vector<std::string>{"SET LOCAL lock_timeout = '500ms'",
                                  "SET LOCAL statement_timeout = '0ms'",
                                  "SET LOCAL synchronous_commit = off", "CREATE TABLE a (id int)",
-                                 "SET LOCAL lock_timeout = '2000ms'",
+                                 "SET LOCAL lock_timeout = '500ms'",
                                  "SET LOCAL statement_timeout = '0ms'", "CREATE TABLE b (id int)"});
   // The last one's synchronous commit flushed the first: no extra commit.
   CHECK(db.beats == 0);
