@@ -19,6 +19,8 @@ enum class ExitCode : int {
   checksum_mismatch = 6,
   lint = 7,
   unadopted_database = 8,
+  // The database is incompatible with a named release, or a contract would make it so.
+  incompatible_release = 10,
   interrupted = 130,
 };
 
