@@ -18,6 +18,7 @@ struct App::Options {
   ShowOptions show;
   ResolveBranchOptions resolve;
   LockClearOptions lock_clear;
+  std::string for_release;  // status --for-release
 };
 
 namespace {
@@ -92,8 +93,9 @@ App::App()
       "Exit codes: 0 success, 1 runtime failure, 2 usage or invalid files, 3 unknown revisions in "
       "the database,\n"
       "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error,\n"
-      "8 a schema or another tool's history migrate did not write (adopt it: import, stamp), 130 "
-      "interrupted.\n"
+      "8 a schema or another tool's history migrate did not write (adopt it: import, stamp),\n"
+      "10 incompatible with the named release (status --for-release, contract --live-release), "
+      "130 interrupted.\n"
       "Docs: docs/ in the source tree, or `man migrate`.");
   m_app.add_option("--dir", o.global.dir,
                    "Migrations directory (default: migrations, or dir in migrate.yaml)");
@@ -153,6 +155,10 @@ App::App()
       "contract", "Run the contract phase of expanded revisions, oldest first");
   contract->add_option("target", o.contract.target,
                        "Contract up to this revision (default: all expanded)");
+  contract->add_option("--live-release", o.contract.live_releases,
+                       "A release still serving traffic (its migrations directory, or "
+                       "git:REF:PATH): refuse, with exit 10, to contract a revision it does not "
+                       "know; repeat for several");
   add_execution_options(contract, o.contract.run);
   bind(
       contract, "contract", [&o](commands::Environment& c) { return run_contract(c, o.contract); },
@@ -187,7 +193,12 @@ App::App()
 
   auto* status = m_app.add_subcommand(
       "status", "Where the database is: applied, pending, unknown, changed, lock");
-  bind(status, "status", [](commands::Environment& c) { return run_status(c); });
+  status->add_option("--for-release", o.for_release,
+                     "Only say whether this release's application can run on the database as it "
+                     "is (its migrations directory, or git:REF:PATH); exit 10 when it cannot");
+  bind(status, "status", [&o](commands::Environment& c) {
+    return o.for_release.empty() ? run_status(c) : run_release_check(c, o.for_release);
+  });
 
   auto* history = m_app.add_subcommand("history", "List revisions, newest first");
   bind(history, "history", [](commands::Environment& c) { return run_history(c); });

@@ -13,6 +13,7 @@
 #include "core/identifier.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "fs/migrations_dir.hpp"
+#include "fs/release_files.hpp"
 #include "pg/pg_database.hpp"
 
 namespace migrate::cli {
@@ -96,6 +97,7 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   std::string dir = settings.dir;
   commands::Environment::Seams seams{
       [dir] { return core::load_revisions(fs::read_migrations(dir)); },
+      [dir](const std::string& spec) { return fs::read_release(spec, dir); },
       [this, application_name, json = settings.json]() -> std::unique_ptr<engine::Database> {
         std::string connection = libpq_connection(m_connection, *m_reporter);
         // libpq's connect cannot be interrupted cleanly: a signal ends the process.

@@ -40,6 +40,8 @@ struct DowngradeOptions {
 };
 struct ContractOptions {
   std::string target;
+  // Releases still serving traffic: a revision one of them does not know is not contracted.
+  std::vector<std::string> live_releases;
   RunOptions run;
 };
 struct StampOptions {
@@ -79,6 +81,8 @@ int run_contract(Environment& env, const ContractOptions& options);
 int run_stamp(Environment& env, const StampOptions& options);
 int run_stamp_from_state(Environment& env, const StampOptions& options);
 int run_status(Environment& env);
+// status --for-release: exit 0 when the release can run on the database, 10 when not.
+int run_release_check(Environment& env, const std::string& release);
 int run_history(Environment& env);
 int run_heads(Environment& env);
 int run_show(Environment& env, const ShowOptions& options);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/checks/release_compatibility.hpp"
 #include "core/revisions/revision_graph.hpp"
 #include "engine/clock.hpp"
 #include "engine/database.hpp"
@@ -43,7 +44,9 @@ class Prompt {
 class Environment {
  public:
   struct Seams {
-    std::function<core::RevisionGraph()> load_graph;             // reads and validates the files
+    std::function<core::RevisionGraph()> load_graph;  // reads and validates the files
+    // Another release's files: a directory, or git:REF:PATH.
+    std::function<core::Release(const std::string& spec)> load_release;
     std::function<std::unique_ptr<engine::Database>()> connect;  // a new connection
     std::function<std::string(const std::string& flag)>
         source;  // --source, else MIGRATE_SOURCE, else git describe
@@ -67,6 +70,9 @@ class Environment {
 
   // Throws InvalidFilesError for any problem in the directory.
   core::RevisionGraph load_graph() const { return m_seams.load_graph(); }
+  // Throws a usage Error when the release cannot be read, InvalidFilesError
+  // for invalid files in it.
+  core::Release load_release(const std::string& spec) const { return m_seams.load_release(spec); }
   // Throws Error(runtime) when the database cannot be reached.
   std::unique_ptr<engine::Database> connect() const { return m_seams.connect(); }
   std::string source(const std::string& flag) const { return m_seams.source(flag); }

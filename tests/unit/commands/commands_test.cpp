@@ -2,6 +2,7 @@
 // twin stands for the database, a string stream for stdout.
 #include "commands/commands.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "core/revisions/revision_loader.hpp"
@@ -35,6 +36,8 @@ struct World {
   std::vector<migrate::core::SourceFile> files = {migrate::test::sql_file("r1"),
                                                   migrate::test::sql_file("r2", "r1"),
                                                   migrate::test::sql_file("r3", "r2")};
+  // Other releases' files, by the spec --for-release and --live-release name.
+  std::map<std::string, std::vector<migrate::core::SourceFile>> releases;
 
   Environment environment(const std::string& command) {
     Settings settings;
@@ -44,6 +47,11 @@ struct World {
     settings.database_given = true;
     settings.database_display = "memory";
     return Environment(settings, {[this] { return migrate::core::load_revisions(files); },
+                                  [this](const std::string& spec) {
+                                    return migrate::core::Release{
+                                        spec, spec,
+                                        migrate::core::load_revisions(releases.at(spec))};
+                                  },
                                   [this] { return std::make_unique<MemoryDatabase>(server); },
                                   [](const std::string& flag) { return flag; }, reporter, out,
                                   migrate::report::Style{}, prompt, clock});
