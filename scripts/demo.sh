@@ -274,6 +274,16 @@ checkout() {
   cd "$WORK/$name"
 }
 
+# tag_checkout NAME: makes the checkout NAME a git repository at tag NAME, as a
+# clone of that release would be, so migrate names the release by its version.
+tag_checkout() {
+  command -v git >/dev/null 2>&1 || die "git not found: run scripts/deps.sh"
+  git -C "$WORK/$1" -c init.defaultBranch=main init -q
+  git -C "$WORK/$1" add migrations
+  git -C "$WORK/$1" -c user.name=demo -c user.email=demo@localhost commit -qm "release $1"
+  git -C "$WORK/$1" tag "$1"
+}
+
 snapshot() {
   "$PG_DUMP" --schema-only --no-owner --no-privileges | grep -Ev '^(--|$|\\(un)?restrict )'
   q "SELECT id, phase, checksum, applied_at FROM migrate.revisions ORDER BY id"
@@ -384,6 +394,8 @@ mig downgrade "$V1_REVISION"
 step "d. v1.0.1: the hotfix, cut from v1.0.0, deployed from its own checkout"
 say "The v1.0.1 checkout: migrations/v1.0.0 + migrations/v1.0.1 (CREATE INDEX CONCURRENTLY)."
 checkout v1.0.1 "$REPO/migrations/v1.0.0" "$REPO/migrations/v1.0.1"
+tag_checkout v1.0.1
+V101_DIR=$WORK/v1.0.1/migrations
 mig upgrade --source v1.0.1
 [[ $RC == 0 ]] || wrong "the v1.0.1 upgrade exits 0 (got $RC)"
 figure "index users_name_idx valid" "$(q "SELECT coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('users_name_idx')), false)")"
@@ -473,6 +485,12 @@ IFS='|' read -r BY_V1 BY_V2 BY_NONE < <(q "SELECT count(*) FILTER (WHERE w = 1),
 figure "rows last written by v1 / by v2 / untouched since the seed" "$BY_V1 / $BY_V2 / $BY_NONE"
 [[ $MISMATCHED == 0 ]] || wrong "mismatched names: $MISMATCHED (want 0)"
 [[ $NULL_PARTS == 0 ]] || wrong "rows with NULL first or last: $NULL_PARTS (want 0)"
+say "Should the canary go wrong, traffic moves back to v1.0.1. Can v1.0.1 run on this database?" \
+  "(its checkout, tag v1.0.1, is in $V101_DIR)"
+mig status --for-release "$V101_DIR"
+ROLLBACK_BEFORE_RC=$RC
+[[ $RC == 0 && $OUTPUT == *"compatible: v1.0.1 can run on this database as it is"* ]] ||
+  wrong "before contract, v1.0.1 is compatible (exit $RC)"
 
 # === h. contract =================================================================
 
@@ -480,6 +498,11 @@ step "h. Contract, once no v1 instance is left"
 say "v1 is gone; v2 keeps serving while \`migrate contract\` drops the trigger and name."
 start_traffic app-v2-h "$DEMO/app_v2.sql"
 sleep 1
+say "A deploy that still lists v1.0.1 as live is refused: the contract drops what v1.0.1 reads."
+mig contract --live-release "$V101_DIR"
+LIVE_REFUSED_RC=$RC
+[[ $RC == 10 && $OUTPUT == *"live release v1.0.1 still reads"* ]] ||
+  wrong "contract --live-release v1.0.1 is refused with exit 10 (got $RC)"
 mig contract
 CONTRACT_RC=$RC
 sleep 1
@@ -491,6 +514,11 @@ TRIGGERS_LEFT=$(q "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'users'::regc
 figure "column name left / triggers left on users" "$NAME_LEFT / $TRIGGERS_LEFT"
 [[ $CONTRACT_RC == 0 && $NAME_LEFT == 0 && $TRIGGERS_LEFT == 0 ]] ||
   wrong "contract exits 0 and leaves neither name nor a trigger (exit $CONTRACT_RC, $NAME_LEFT, $TRIGGERS_LEFT)"
+say "From now on a rollback to v1.0.1 would break it, and the check says why:"
+mig status --for-release "$V101_DIR"
+ROLLBACK_AFTER_RC=$RC
+[[ $RC == 10 && $OUTPUT == *"incompatible: f9d15b8e0c39 contracted (drops users.name, which v1.0.1 reads)"* ]] ||
+  wrong "after contract, v1.0.1 is incompatible (exit $RC)"
 mig status
 
 # === i. a killed run ==============================================================
@@ -556,6 +584,7 @@ row "rows backfilled during the canary" "${BACKFILLED:-?} in ${BACKFILL_TIME:-?}
 row "canary: slowest app request, v1 / v2" "$G_V1_MS ms / $G_V2_MS ms"
 row "mismatched names" "$MISMATCHED (NULL first/last: $NULL_PARTS)"
 row "after contract: name column / sync triggers" "$NAME_LEFT / $TRIGGERS_LEFT"
+row "rollback to v1.0.1: before / after contract" "exit $ROLLBACK_BEFORE_RC / exit $ROLLBACK_AFTER_RC (contract with v1.0.1 live: exit $LIVE_REFUSED_RC)"
 row "killed run: lock cleared / recovered" "$LOCK_CLEARED / $RECOVERED"
 row "demo time" "$((SECONDS - T0)) s"
 echo

@@ -49,6 +49,7 @@ struct App::Options {
   LockClearOptions lock_clear;
   FleetCliOptions fleet;
   std::string completion_shell;
+  std::string for_release;  // status --for-release
 };
 
 namespace {
@@ -203,7 +204,8 @@ App::App()
       "the database,\n"
       "4 several heads and no target, 5 lock not acquired, 6 applied file changed, 7 lint error,\n"
       "8 a schema or another tool's history migrate did not write (adopt it: import, stamp),\n"
-      "9 revisions pending (status --exit-code), 130 interrupted.\n"
+      "9 revisions pending (status --exit-code), 10 incompatible with the named release (status "
+      "--for-release, contract --live-release), 130 interrupted.\n"
       "`migrate help COMMAND` (or `migrate COMMAND --help`) shows a command's options and "
       "examples.\n"
       "Docs: docs/ in the source tree, or `man migrate`.");
@@ -292,9 +294,14 @@ App::App()
       "contract", "Run the contract phase of expanded revisions, oldest first");
   contract->add_option("target", o.contract.target,
                        "Contract up to this revision (default: all expanded)");
+  contract->add_option("--live-release", o.contract.live_releases,
+                       "A release still serving traffic (its migrations directory, or "
+                       "git:REF:PATH): refuse, with exit 10, to contract a revision it does not "
+                       "know; repeat for several");
   describe(contract, Reaches::database,
            {"migrate contract         once no instance of the previous release is left",
-            "migrate contract --sql   the script, touching nothing"});
+            "migrate contract --sql   the script, touching nothing",
+            "migrate contract --live-release git:v1.0.1:migrations"});
   add_execution_options(contract, o.contract.run);
   add_wave_options(contract, o.fleet);
   bind(
@@ -338,13 +345,21 @@ App::App()
       "status", "Where the database is: applied, pending, unknown, changed, lock");
   status->add_flag("--exit-code", o.status.exit_code,
                    "Exit 9 when revisions are pending (and the state is otherwise consistent)");
+  status->add_option("--for-release", o.for_release,
+                     "Only say whether this release's application can run on the database as it "
+                     "is (its migrations directory, or git:REF:PATH); exit 10 when it cannot");
   add_fleet_options(status, o.fleet);
   bind(
-      status, "status", [&o](commands::Environment& c) { return run_status(c, o.status); }, nullptr,
-      commands::FleetKind::status);
-  describe(status, Reaches::database,
-           {"migrate status", "migrate status --exit-code || migrate upgrade",
-            "migrate status --targets fleet.txt"});
+      status, "status",
+      [&o](commands::Environment& c) {
+        return o.for_release.empty() ? run_status(c, o.status)
+                                     : run_release_check(c, o.for_release);
+      },
+      nullptr, commands::FleetKind::status);
+  describe(
+      status, Reaches::database,
+      {"migrate status", "migrate status --exit-code || migrate upgrade",
+       "migrate status --targets fleet.txt", "migrate status --for-release git:v1.0.1:migrations"});
 
   auto* current =
       m_app.add_subcommand("current", "The revisions the database is at (its heads), one a line");

@@ -17,6 +17,7 @@
 #include "engine/connect_wait.hpp"
 #include "fs/migrations_dir.hpp"
 #include "fs/pg_dump.hpp"
+#include "fs/release_files.hpp"
 #include "pg/pg_database.hpp"
 
 namespace migrate::cli {
@@ -116,6 +117,7 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
       wait_text.empty() ? std::chrono::milliseconds(0) : core::parse_duration(wait_text, "--wait");
   commands::Environment::Seams seams{
       [dir] { return core::load_revisions(fs::read_migrations(dir)); },
+      [dir](const std::string& spec) { return fs::read_release(spec, dir); },
       [this, application_name, wait, json = settings.json]() -> std::unique_ptr<engine::Database> {
         std::string connection = libpq_connection(m_connection, *m_reporter);
         // libpq's connect cannot be interrupted cleanly: a signal ends the process.

@@ -1,11 +1,14 @@
 // upgrade, downgrade and contract: plan, then run through the executor.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
+#include "core/checks/release_compatibility.hpp"
 #include "core/duration.hpp"
 
 namespace migrate::commands {
@@ -76,11 +79,13 @@ std::string at_text(const std::vector<std::string>& heads) {
 }
 
 enum class ContractAfter { no, yes };
+using Vet = std::function<void(const core::RevisionGraph&, const core::Plan&)>;
 
-// `doing` names the work while it runs ("Upgrading"), `done` after ("Upgraded").
+// `doing` names the work while it runs ("Upgrading"), `done` after ("Upgraded");
+// `vet` may refuse the plan before anything is written.
 int apply(Environment& env, const char* doing, const char* verb, Planner planner,
           const std::string& target, const RunOptions& run,
-          ContractAfter contract_after = ContractAfter::no) {
+          ContractAfter contract_after = ContractAfter::no, const Vet& vet = {}) {
   const auto start = std::chrono::steady_clock::now();
   core::RevisionGraph graph = env.load_graph(Environment::Drafts::later);
   Preflight preflight(env, run, graph);
@@ -103,6 +108,7 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
     if (planned.phase == core::Phase::expand) applying.push_back(planned.id);
   core::refuse_drafts(graph, applying, fmt::format("`migrate {}` would apply it", env.command()));
   env.warn_drafts(graph);
+  if (vet) vet(graph, plan);
   std::vector<std::string> expanded = expanded_of(graph, after);
 
   if (!plan.empty()) {
@@ -167,7 +173,33 @@ int run_downgrade(Environment& env, const DowngradeOptions& options) {
 }
 
 int run_contract(Environment& env, const ContractOptions& options) {
-  return apply(env, "Contracting", "Contracted", core::plan_contract, options.target, options.run);
+  // Read before connecting: a release that cannot be read stops the run with nothing taken.
+  std::vector<core::Release> live;
+  for (const auto& spec : options.live_releases) live.push_back(env.load_release(spec));
+  Vet refuse_live = [&live](const core::RevisionGraph& graph, const core::Plan& plan) {
+    std::vector<std::string> contracting;
+    for (const auto& planned : plan)
+      if (planned.phase == core::Phase::contract) contracting.push_back(planned.id);
+    std::vector<std::string> conflicts = core::live_release_conflicts(contracting, graph, live);
+    if (conflicts.empty()) return;
+    std::vector<std::string> names;
+    for (const auto& release : live)
+      for (const auto& id : contracting)
+        if (!release.graph.contains(id) &&
+            std::find(names.begin(), names.end(), release.name) == names.end())
+          names.push_back(release.name);
+    throw Error(
+        ExitCode::incompatible_release,
+        conflicts.size() == 1
+            ? "refusing to contract " + conflicts.front()
+            : fmt::format("refusing to contract:\n  {}", fmt::join(conflicts, "\n  ")),
+        fmt::format("nothing was changed. Contract once no instance of {} serves traffic (then "
+                    "leave out its --live-release), or contract only up to a revision every live "
+                    "release knows (`migrate contract <revision>`)",
+                    fmt::join(names, ", ")));
+  };
+  return apply(env, "Contracting", "Contracted", core::plan_contract, options.target, options.run,
+               ContractAfter::no, live.empty() ? Vet{} : refuse_live);
 }
 
 }  // namespace migrate::commands

@@ -42,6 +42,8 @@ struct DowngradeOptions {
 };
 struct ContractOptions {
   std::string target;
+  // Releases still serving traffic: a revision one of them does not know is not contracted.
+  std::vector<std::string> live_releases;
   RunOptions run;
 };
 struct StampOptions {
@@ -96,6 +98,8 @@ int run_contract(Environment& env, const ContractOptions& options);
 int run_stamp(Environment& env, const StampOptions& options);
 int run_stamp_from_state(Environment& env, const StampOptions& options);
 int run_status(Environment& env, const StatusOptions& options);
+// status --for-release: exit 0 when the release can run on the database, 10 when not.
+int run_release_check(Environment& env, const std::string& release);
 int run_history(Environment& env, const HistoryOptions& options);
 int run_current(Environment& env);
 int run_wait(Environment& env);

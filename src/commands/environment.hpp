@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/checks/release_compatibility.hpp"
 #include "core/revisions/revision_graph.hpp"
 #include "engine/clock.hpp"
 #include "engine/database.hpp"
@@ -44,7 +45,9 @@ class Prompt {
 class Environment {
  public:
   struct Seams {
-    std::function<core::RevisionGraph()> load_graph;             // reads and validates the files
+    std::function<core::RevisionGraph()> load_graph;  // reads and validates the files
+    // Another release's files: a directory, or git:REF:PATH.
+    std::function<core::Release(const std::string& spec)> load_release;
     std::function<std::unique_ptr<engine::Database>()> connect;  // a new connection
     std::function<std::string(const std::string& flag)>
         source;  // --source, else MIGRATE_SOURCE, else git describe
@@ -81,6 +84,9 @@ class Environment {
   enum class Drafts { warn, later };
   core::RevisionGraph load_graph(Drafts drafts = Drafts::warn) const;
   void warn_drafts(const core::RevisionGraph& graph) const;
+  // Throws a usage Error when the release cannot be read, InvalidFilesError
+  // for invalid files in it.
+  core::Release load_release(const std::string& spec) const { return m_seams.load_release(spec); }
   // Throws Error(runtime) when the database cannot be reached.
   std::unique_ptr<engine::Database> connect() const { return m_seams.connect(); }
   // Throws Error(runtime) when the database cannot be reached.

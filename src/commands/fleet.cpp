@@ -190,6 +190,7 @@ class Runner {
     std::ostringstream out;
     Environment::Seams seams{
         [this] { return m_graph; },
+        [this](const std::string& spec) { return m_env.load_release(spec); },
         [this, &target, schema = settings.schema] { return connect(target, schema); },
         [this](const std::string& flag) { return source(flag); },
         reporter,

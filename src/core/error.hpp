@@ -20,6 +20,8 @@ enum class ExitCode : int {
   lint = 7,
   unadopted_database = 8,
   pending = 9,  // status --exit-code: revisions are pending
+  // The database is incompatible with a named release, or a contract would make it so.
+  incompatible_release = 10,
   interrupted = 130,
 };
 

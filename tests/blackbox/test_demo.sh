@@ -4,8 +4,8 @@
 # whose settings lib.sh still requires) and checks the outcomes the story
 # promises from its output: the naive ALTER stalls the app and migrate does
 # not, the hotfix refusal (exit 3) and the two-heads refusal (exit 4), no
-# mismatched names after the canary, the contract, and the killed run's lock
-# cleared.
+# mismatched names after the canary, the rollback check to v1.0.1 before and
+# after the contract, the contract, and the killed run's lock cleared.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -60,6 +60,11 @@ assert_out_contains "joined 2 heads (43be85eadede, f9d15b8e0c39)"
 assert_out_contains "mismatched names: 0"
 assert_eq "0 (NULL first/last: 0)" "$(summary "mismatched names")" "no mismatched or missing names"
 assert_eq "0 / 0" "$(summary "after contract: name column / sync triggers")" "contract removes name and the trigger"
+assert_eq "exit 0 / exit 10 (contract with v1.0.1 live: exit 10)" \
+  "$(summary "rollback to v1.0.1: before / after contract")" \
+  "v1.0.1 is compatible before contract, incompatible after, and protected while live"
+assert_out_contains "compatible: v1.0.1 can run on this database as it is"
+assert_out_contains "incompatible: f9d15b8e0c39 contracted (drops users.name, which v1.0.1 reads)"
 
 # i: the killed run.
 assert_out_contains "Terminated backend"

@@ -2,6 +2,7 @@
 // twin stands for the database, a string stream for stdout.
 #include "commands/commands.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "commands/json_document.hpp"
@@ -36,6 +37,8 @@ struct World {
   std::vector<migrate::core::SourceFile> files = {migrate::test::sql_file("r1"),
                                                   migrate::test::sql_file("r2", "r1"),
                                                   migrate::test::sql_file("r3", "r2")};
+  // Other releases' files, by the spec --for-release and --live-release name.
+  std::map<std::string, std::vector<migrate::core::SourceFile>> releases;
 
   Environment environment(const std::string& command) {
     Settings settings;
@@ -45,6 +48,11 @@ struct World {
     settings.database_given = true;
     settings.database_display = "memory";
     return Environment(settings, {[this] { return migrate::core::load_revisions(files); },
+                                  [this](const std::string& spec) {
+                                    return migrate::core::Release{
+                                        spec, spec,
+                                        migrate::core::load_revisions(releases.at(spec))};
+                                  },
                                   [this] { return std::make_unique<MemoryDatabase>(server); },
                                   [](const std::string& flag) { return flag; }, reporter, out,
                                   migrate::report::Style{}, prompt, clock});
@@ -258,6 +266,9 @@ TEST_CASE("run_lock_clear: with --json, a free lock is a document saying nothing
   settings.json = true;
   migrate::commands::Environment env(
       settings, {[&world] { return migrate::core::load_revisions(world.files); },
+                 [](const std::string& spec) -> migrate::core::Release {
+                   throw migrate::Error(migrate::ExitCode::usage, "no release here: " + spec);
+                 },
                  [&world] { return std::make_unique<MemoryDatabase>(world.server); },
                  [](const std::string& flag) { return flag; }, world.reporter, world.out,
                  migrate::report::Style{}, world.prompt, world.clock});

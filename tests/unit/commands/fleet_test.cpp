@@ -58,6 +58,9 @@ struct Fleet {
     return Environment(
         settings,
         {[this] { return migrate::core::load_revisions(files); },
+         [](const std::string& spec) -> migrate::core::Release {
+           throw migrate::Error(migrate::ExitCode::usage, "no release here: " + spec);
+         },
          []() -> std::unique_ptr<migrate::engine::Database> {
            throw migrate::Error(migrate::ExitCode::usage, "no single database in a fleet run");
          },

@@ -16,6 +16,8 @@ TEST_CASE("ExitCode: the documented values") {
   CHECK(static_cast<int>(ExitCode::lock_not_acquired) == 5);
   CHECK(static_cast<int>(ExitCode::checksum_mismatch) == 6);
   CHECK(static_cast<int>(ExitCode::lint) == 7);
+  CHECK(static_cast<int>(ExitCode::unadopted_database) == 8);
+  CHECK(static_cast<int>(ExitCode::incompatible_release) == 10);
   CHECK(static_cast<int>(ExitCode::interrupted) == 130);
 }
 
