@@ -12,6 +12,7 @@
 #include "core/connection_string.hpp"
 #include "core/identifier.hpp"
 #include "core/revisions/revision_loader.hpp"
+#include "engine/lock_routed_database.hpp"
 #include "fs/migrations_dir.hpp"
 #include "pg/pg_database.hpp"
 
@@ -76,6 +77,7 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   settings.schema = first_of({options.schema, file.schema, "migrate"});
   settings.json = options.json;
   m_connection = first_of({options.database_url, env("DATABASE_URL"), file.database_url});
+  m_lock_connection = first_of({options.lock_url, env("MIGRATE_LOCK_URL")});
   settings.database_given = !m_connection.empty();
   settings.database_display = database_display(m_connection);
   settings.host = fs::host_name();
@@ -102,7 +104,19 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
         ExitOnSignal exit_on_signal(
             "interrupted while connecting to the database; nothing was changed",
             json ? JsonErrors::yes : JsonErrors::no);
-        return std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
+        auto main = std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
+        if (m_lock_connection.empty()) return main;
+        // The lock's own connection, named so that `lock status` tells it apart.
+        std::string lock_name =
+            (application_name.substr(0, core::k_max_identifier_bytes - 7) + " (lock)");
+        std::unique_ptr<pg::PgDatabase> lock;
+        try {
+          lock = std::make_unique<pg::PgDatabase>(libpq_connection(m_lock_connection, *m_reporter),
+                                                  lock_name, m_state);
+        } catch (const Error& error) {
+          throw Error(error.code(), std::string("--lock-url: ") + error.what(), error.hint());
+        }
+        return std::make_unique<engine::LockRoutedDatabase>(std::move(main), std::move(lock));
       },
       [dir](const std::string& flag) {
         return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)});

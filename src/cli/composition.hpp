@@ -18,6 +18,7 @@ namespace migrate::cli {
 struct GlobalOptions {
   std::string dir;
   std::string database_url;
+  std::string lock_url;  // a direct connection for the migration lock; "": the database URL's
   std::string schema;
   std::string config = "migrate.yaml";
   bool config_given = false;  // --config named it: it must exist
@@ -44,6 +45,7 @@ class Composition {
 
   Output m_output;
   std::string m_connection;
+  std::string m_lock_connection;
   engine::StateSql m_state;
   std::unique_ptr<report::TerminalReporter> m_reporter;
   std::unique_ptr<TerminalPrompt> m_prompt;

@@ -228,19 +228,33 @@ std::optional<engine::Database::ToolStateTable> PgDatabase::tool_state(core::Imp
       });
 }
 
-bool PgDatabase::try_lock() {
-  bool taken = translated("taking the migration lock", [&] {
-    return is_true(m_impl->exec(
-        fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key)));
+void PgDatabase::forget_state() { m_impl->probed = false; }
+
+engine::LockAttempt PgDatabase::try_lock() {
+  // One statement: the lock, the backend that took it, and pg_locks read after
+  // it (the subquery refers to the attempt's row, so it runs once that row is
+  // made; OFFSET 0 keeps the attempt from being folded into the outer query).
+  auto attempt = translated("taking the migration lock", [&] {
+    auto result = m_impl->exec(fmt::format(
+        "SELECT t.taken, t.pid, EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE t.taken AND "
+        "l.locktype = 'advisory' AND l.classid = {2}::oid AND l.objid = {3}::oid AND l.objsubid = "
+        "2 AND l.pid = t.pid AND l.granted AND l.mode = 'ExclusiveLock' AND l.database = (SELECT "
+        "oid FROM pg_catalog.pg_database WHERE datname = current_database())) "
+        "FROM (SELECT pg_try_advisory_lock({0}, {1}) AS taken, pg_backend_pid() AS pid OFFSET 0) t",
+        engine::k_lock_class, m_impl->key, static_cast<uint32_t>(engine::k_lock_class),
+        static_cast<uint32_t>(m_impl->key)));
+    return engine::LockAttempt{result[0][0].as<bool>(), result[0][1].as<int>(),
+                               result[0][2].as<bool>()};
   });
   // The previous holder may have created or changed the state meanwhile.
-  if (taken) m_impl->probed = false;
-  return taken;
+  if (attempt.taken) m_impl->probed = false;
+  return attempt;
 }
 
-void PgDatabase::unlock() {
-  translated("releasing the migration lock",
-             [&] { m_impl->exec(m_impl->state.release(engine::k_lock_class, m_impl->key)); });
+bool PgDatabase::unlock() {
+  return translated("releasing the migration lock", [&] {
+    return is_true(m_impl->exec(m_impl->state.release(engine::k_lock_class, m_impl->key)));
+  });
 }
 
 std::optional<engine::LockHolder> PgDatabase::lock_holder() {
@@ -277,12 +291,16 @@ void PgDatabase::heartbeat() {
              [&] { m_impl->exec(m_impl->state.holder_heartbeat(m_impl->key)); });
 }
 
-int PgDatabase::backend_pid() {
-  return translated("reading the backend pid",
-                    [&] { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); });
+engine::ConnectionRoute PgDatabase::route() {
+  return translated("reading where the connection leads", [&] {
+    auto result = m_impl->exec(
+        "SELECT pg_backend_pid(), format('database %s (oid %s) on the server started at %s', "
+        "quote_ident(current_database()), (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+        "current_database()), pg_postmaster_start_time())");
+    return engine::ConnectionRoute{m_impl->connection->backendpid(), result[0][0].as<int>(),
+                                   result[0][1].c_str()};
+  });
 }
-
-bool PgDatabase::through_proxy() { return m_impl->connection->backendpid() != backend_pid(); }
 
 bool PgDatabase::terminate(int pid) {
   return translated(fmt::format("terminating backend {}", pid), [&] {

@@ -21,7 +21,10 @@ const core::AppliedRevision* MemoryServer::find(const std::string& id) const {
 MemoryDatabase::MemoryDatabase(MemoryServer& server) : m_server(server), m_pid(server.next_pid++) {}
 
 MemoryDatabase::~MemoryDatabase() {
-  if (m_server.lock_pid == m_pid) m_server.lock_pid = 0;
+  if (m_server.lock_pid == m_pid) {
+    m_server.lock_pid = 0;
+    m_server.lock_depth = 0;
+  }
 }
 
 engine::StateLayout MemoryDatabase::state_layout() { return m_server.state.layout; }
@@ -41,15 +44,18 @@ void MemoryDatabase::create_state() {
   m_server.state.layout = {true, engine::k_state_layout_version};
 }
 
-bool MemoryDatabase::try_lock() {
-  if (m_server.lock_pid != 0 && m_server.lock_pid != m_pid) return false;
+engine::LockAttempt MemoryDatabase::try_lock() {
+  if (m_server.lock_pid != 0 && m_server.lock_pid != m_pid) return {false, m_pid, false};
   m_server.lock_pid = m_pid;
-  return true;
+  ++m_server.lock_depth;
+  return {true, m_pid, true};
 }
 
-void MemoryDatabase::unlock() {
-  if (m_server.lock_pid == m_pid) m_server.lock_pid = 0;
+bool MemoryDatabase::unlock() {
+  bool held = m_server.lock_pid == m_pid;
+  if (held && --m_server.lock_depth == 0) m_server.lock_pid = 0;
   m_server.state.holders.erase(m_pid);
+  return held;
 }
 
 std::optional<engine::LockHolder> MemoryDatabase::lock_holder() {
@@ -75,11 +81,14 @@ void MemoryDatabase::write_holder(const engine::HolderInfo& info) {
 
 void MemoryDatabase::heartbeat() {}
 
-int MemoryDatabase::backend_pid() { return m_server.pooled ? m_server.next_pid++ : m_pid; }
+engine::ConnectionRoute MemoryDatabase::route() {
+  return {m_server.pooled || proxied ? m_server.next_pid++ : m_pid, m_pid, m_server.name};
+}
 
 bool MemoryDatabase::terminate(int pid) {
   if (m_server.lock_pid != pid) return false;
   m_server.lock_pid = 0;
+  m_server.lock_depth = 0;
   m_server.state.holders.erase(pid);
   return true;
 }
