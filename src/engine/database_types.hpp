@@ -109,6 +109,7 @@ class DatabaseError : public Error {
   }
 
   static constexpr const char* k_lock_not_available = "55P03";
+  static constexpr const char* k_feature_not_supported = "0A000";
 
  private:
   std::string m_sqlstate;

@@ -28,14 +28,17 @@ LockAttempt LockRoutedDatabase::try_lock() {
 }
 
 void LockRoutedDatabase::run(const Batch& batch) {
+  // A DatabaseError, so that the run records that this step took no effect
+  // and the next run (with a direct URL) runs it.
   if (!batch.transactional && !m_main_direct)
-    throw Error(ExitCode::runtime,
-                "a step that runs outside a transaction (transaction off, or a concurrent index "
-                "build) cannot run through a proxy: its session settings (lock_timeout, "
-                "statement_timeout) could land on another server connection than its statement, "
-                "and stay there for the application; nothing of this step was run",
-                "run this revision with a direct --database-url (it may be the same URL as "
-                "--lock-url); the revisions before it are recorded");
+    throw DatabaseError(
+        "a step outside a transaction (transaction off, a concurrent index build) cannot run "
+        "through a proxy: its lock_timeout and statement_timeout, set for the session, could land "
+        "on another server connection than the statement and stay there for the application; it "
+        "was not sent",
+        DatabaseError::k_feature_not_supported, static_cast<int>(batch.statements.size()) - 1, {},
+        {},
+        "run this revision with a direct --database-url (it may be the same URL as --lock-url)");
   m_main->run(batch);
 }
 

@@ -51,7 +51,8 @@ class LockRoutedDatabase : public Database {
 
   // A batch outside a transaction sets lock_timeout and statement_timeout for
   // the session; through a proxy that setting can land on a server connection
-  // the application uses next, and the statement on another. Refused then.
+  // the application uses next, and the statement on another. Refused then
+  // (DatabaseError, SQLSTATE 0A000), before anything is sent.
   void run(const Batch& batch) override;
   std::optional<BackfillProgress> backfill_progress(const std::string& revision,
                                                     int step) override {

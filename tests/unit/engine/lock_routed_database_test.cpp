@@ -65,10 +65,10 @@ TEST_CASE(
     "LockRoutedDatabase: a step outside a transaction is refused through a proxy, run direct") {
   Batch concurrently{{std::string("CREATE INDEX CONCURRENTLY i ON t (c)")}, false};
   Routed proxied(true);
-  auto error = error_from<migrate::Error>([&] { proxied.db->run(concurrently); });
+  auto error = error_from<migrate::engine::DatabaseError>([&] { proxied.db->run(concurrently); });
   CHECK(error.code() == ExitCode::runtime);
   CHECK_THAT(error.what(), Catch::Contains("cannot run through a proxy"));
-  CHECK_THAT(error.hint(), Catch::Contains("direct --database-url"));
+  CHECK_THAT(error.server_hint(), Catch::Contains("direct --database-url"));
   CHECK(proxied.server.executed.empty());
 
   Routed direct(false);
