@@ -18,7 +18,9 @@ const core::AppliedRevision* MemoryServer::find(const std::string& id) const {
   return nullptr;
 }
 
-MemoryDatabase::MemoryDatabase(MemoryServer& server) : m_server(server), m_pid(server.next_pid++) {}
+MemoryDatabase::MemoryDatabase(MemoryServer& server) : m_server(server), m_pid(server.next_pid++) {
+  m_server.application_names[m_pid] = "migrate test@memory";
+}
 
 MemoryDatabase::~MemoryDatabase() {
   if (m_server.lock_pid == m_pid) {
@@ -62,7 +64,7 @@ std::optional<engine::LockHolder> MemoryDatabase::lock_holder() {
   if (m_server.lock_pid == 0) return std::nullopt;
   engine::LockHolder holder;
   holder.session.pid = m_server.lock_pid;
-  holder.session.application_name = "memory";
+  holder.session.application_name = m_server.application_names[m_server.lock_pid];
   holder.session.state = "idle";
   auto row = m_server.state.holders.find(m_server.lock_pid);
   if (row != m_server.state.holders.end()) {

@@ -46,8 +46,11 @@ struct MemoryServer {
   std::vector<Failure> failures;
   // Every statement of the revisions that took effect (committed), in order.
   std::vector<std::string> executed;
-  int lock_pid = 0;    // the session holding the migration lock; 0: free
-  int lock_depth = 0;  // how many times it took it (each unlock undoes one, as in PostgreSQL)
+  int lock_pid = 0;  // the session holding the migration lock; 0: free
+  int lock_depth = 0;
+  // Each session's application_name (migrate's own form unless a test says otherwise).
+  std::map<int, std::string>
+      application_names;  // how many times it took it (each unlock undoes one, as in PostgreSQL)
   int next_pid = 1000;
   // Simulates a proxy (PgBouncer): the pid announced at start-up is not the backend's.
   bool pooled = false;

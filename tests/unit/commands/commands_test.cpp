@@ -96,6 +96,27 @@ TEST_CASE("run_upgrade: refuses unknown revisions before writing anything (exit 
   CHECK(world.server.lock_pid == 0);
 }
 
+TEST_CASE("run_lock_clear: a session that is not migrate's is named and needs --force") {
+  World world;
+  MemoryDatabase holder(world.server);
+  holder.create_state();
+  world.server.application_names[holder.pid()] = "psql";
+  REQUIRE(holder.try_lock());
+  auto env = world.environment("lock clear");
+  migrate::commands::LockClearOptions options;
+  options.yes = true;
+  auto error = migrate::test::error_from<migrate::Error>(
+      [&] { migrate::commands::run_lock_clear(env, options); });
+  CHECK(error.code() == migrate::ExitCode::runtime);
+  CHECK_THAT(error.what(), Catch::Contains("(psql, "));
+  CHECK_THAT(error.what(), Catch::Contains("is not a migrate run"));
+  CHECK_THAT(error.hint(), Catch::Contains("--force"));
+  CHECK(world.server.lock_pid == holder.pid());
+  options.force = true;
+  CHECK(migrate::commands::run_lock_clear(env, options) == 0);
+  CHECK(world.server.lock_pid == 0);
+}
+
 TEST_CASE("run_lock_clear: off a terminal, it asks for --yes and terminates nothing") {
   World world;
   MemoryDatabase holder(world.server);
