@@ -43,8 +43,14 @@ void print_holder(std::ostream& out, const engine::LockHolder& holder) {
 int run_lock_status(Environment& env) {
   auto database = env.connect();
   auto holder = database->lock_holder();
+  // A standby's pg_locks shows its own sessions only, never the primary's.
+  const bool standby = database->in_recovery();
+  if (standby && !env.json())
+    env.out() << "This database is a standby (read-only): the lock below is its own; ask the "
+                 "primary who holds the migration lock there.\n";
   if (env.json()) {
     env.out() << nlohmann::json{{"held", holder.has_value()},
+                                {"standby", standby},
                                 {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}}
                      .dump(2)
               << '\n';

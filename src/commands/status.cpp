@@ -66,6 +66,7 @@ int run_status(Environment& env) {
   std::optional<engine::LockHolder> holder = database->lock_holder();
   core::ForeignState foreign = applied.empty() ? database->foreign_state() : core::ForeignState{};
   bool unadopted = core::needs_adoption(foreign);
+  const bool standby = database->in_recovery();
   // A revision in progress while nobody holds the lock was interrupted: the
   // database is not in a state a deploy should go ahead on.
   bool interrupted = !status.in_progress.empty() && !holder;
@@ -96,6 +97,7 @@ int run_status(Environment& env) {
         {"database", env.database_display()},
         {"schema", env.schema()},
         {"server_version", core::server_version_text(database->server_version())},
+        {"standby", standby},
         {"dir", env.dir()},
         {"applied", status.applied},
         {"pending", status.pending},
@@ -117,8 +119,9 @@ int run_status(Environment& env) {
   const auto& style = env.out_style();
   std::ostream& out = env.out();
   out << fmt::format("{:<10} {} (schema {})\n", "database", env.database_display(), env.schema());
-  out << fmt::format("{:<10} PostgreSQL {}\n", "server",
-                     core::server_version_text(database->server_version()));
+  out << fmt::format("{:<10} PostgreSQL {}{}\n", "server",
+                     core::server_version_text(database->server_version()),
+                     standby ? " (a standby: read-only)" : "");
   out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", env.dir(), graph.size(),
                      graph.size() == 1 ? "" : "s", graph.heads().size() == 1 ? "" : "s",
                      graph.heads().empty() ? std::string("(none)")

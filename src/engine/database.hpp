@@ -102,6 +102,9 @@ class Database {
   // Every INVALID index outside the system schemas, by name.
   virtual std::vector<InvalidIndex> invalid_indexes() = 0;
 
+  // True on a standby (pg_is_in_recovery()): the database is read-only there.
+  virtual bool in_recovery() = 0;
+
   // The server's version as libpq reports it (150004 for 15.4); 0 when there
   // is no server (`--sql` without a database).
   virtual int server_version() = 0;

@@ -72,6 +72,7 @@ class LockRoutedDatabase : public Database {
   std::vector<Session> take_blockers() override { return m_main->take_blockers(); }
   std::vector<Session> take_terminated() override { return m_main->take_terminated(); }
   std::vector<InvalidIndex> invalid_indexes() override { return m_main->invalid_indexes(); }
+  bool in_recovery() override { return m_main->in_recovery(); }
   int server_version() override { return m_main->server_version(); }
 
  private:

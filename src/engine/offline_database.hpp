@@ -31,6 +31,7 @@ class OfflineDatabase : public Database {
   void write_holder(const HolderInfo&) override {}
   void heartbeat() override {}
   ConnectionRoute route() override { return {}; }
+  bool in_recovery() override { return false; }
   bool terminate(int) override { return false; }
 
   // Read from the database when there is one. Without one, a table is taken

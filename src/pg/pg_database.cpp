@@ -456,6 +456,11 @@ std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
   });
 }
 
+bool PgDatabase::in_recovery() {
+  return translated("asking whether the server is a standby",
+                    [&] { return is_true(m_impl->exec("SELECT pg_is_in_recovery()")); });
+}
+
 int PgDatabase::server_version() { return m_impl->connection->server_version(); }
 
 void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) {

@@ -51,6 +51,7 @@ class PgDatabase : public engine::Database {
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
+  bool in_recovery() override;
   int server_version() override;
 
  private:

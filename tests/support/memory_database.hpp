@@ -56,6 +56,8 @@ struct MemoryServer {
   bool pooled = false;
   // Which server and database this is, as ConnectionRoute::server says it.
   std::string name = "memory";
+  // A standby: pg_is_in_recovery() is true.
+  bool standby = false;
 
   const core::AppliedRevision* find(const std::string& id) const;
 };
@@ -89,6 +91,7 @@ class MemoryDatabase : public engine::Database {
   bool index_is_invalid(const std::string& index) override;
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   core::ForeignState foreign_state() override;
+  bool in_recovery() override { return m_server.standby; }
   int server_version() override { return 150000; }
   std::optional<ToolStateTable> tool_state(core::ImportTool) override { return std::nullopt; }
 

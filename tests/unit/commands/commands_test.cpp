@@ -81,6 +81,23 @@ TEST_CASE("run_status: a revision the files do not know exits 3 and is named") {
   CHECK_THAT(world.out.str(), Catch::Contains("r3"));
 }
 
+TEST_CASE("run_upgrade: a standby is refused before the lock; status says it is one") {
+  World world;
+  world.server.standby = true;
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  auto error = migrate::test::error_from<migrate::Error>(
+      [&] { migrate::commands::run_upgrade(env, options); });
+  CHECK(error.code() == migrate::ExitCode::runtime);
+  CHECK_THAT(error.what(), Catch::Contains("is a standby"));
+  CHECK_THAT(error.hint(), Catch::Contains("target_session_attrs=read-write"));
+  CHECK(world.server.executed.empty());
+  CHECK(world.server.lock_pid == 0);
+  auto status = world.environment("status");
+  migrate::commands::run_status(status);
+  CHECK_THAT(world.out.str(), Catch::Contains("(a standby: read-only)"));
+}
+
 TEST_CASE("run_upgrade: refuses unknown revisions before writing anything (exit 3)") {
   World world;
   auto env = world.environment("upgrade");
