@@ -214,6 +214,10 @@ App::App()
   m_app.add_option(
       "--database-url", o.global.database_url,
       "libpq URI or keyword string (default: DATABASE_URL, then migrate.yaml, then PG* variables)");
+  m_app.add_option(
+      "--lock-url", o.global.lock_url,
+      "A direct connection (no pooler) that holds the migration lock while the "
+      "database URL runs the revisions (default: MIGRATE_LOCK_URL; see docs/locks.md)");
   m_app.add_option("--schema", o.global.schema,
                    "Schema holding migrate's state (default: migrate)");
   m_app.add_option("--config", o.global.config, "Configuration file")->capture_default_str();

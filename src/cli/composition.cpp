@@ -15,6 +15,7 @@
 #include "core/identifier.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "engine/connect_wait.hpp"
+#include "engine/lock_routed_database.hpp"
 #include "fs/migrations_dir.hpp"
 #include "fs/pg_dump.hpp"
 #include "fs/release_files.hpp"
@@ -91,6 +92,7 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
   settings.json = options.json;
   settings.verbose = options.verbose;
   m_connection = first_of({options.database_url, env("DATABASE_URL"), file.database_url});
+  m_lock_connection = first_of({options.lock_url, env("MIGRATE_LOCK_URL")});
   settings.database_given = !m_connection.empty();
   settings.database_display = database_display(m_connection);
   settings.host = fs::host_name();
@@ -124,11 +126,23 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
         ExitOnSignal exit_on_signal(
             "interrupted while connecting to the database; nothing was changed",
             json ? JsonErrors::yes : JsonErrors::no);
-        return engine::connect_waiting(
+        auto main = engine::connect_waiting(
             [&]() -> std::unique_ptr<engine::Database> {
               return std::make_unique<pg::PgDatabase>(connection, application_name, m_state);
             },
             m_clock, *m_reporter, wait);
+        if (m_lock_connection.empty()) return main;
+        // The lock's own connection, named so that `lock status` tells it apart.
+        std::string lock_name =
+            (application_name.substr(0, core::k_max_identifier_bytes - 7) + " (lock)");
+        std::unique_ptr<pg::PgDatabase> lock;
+        try {
+          lock = std::make_unique<pg::PgDatabase>(libpq_connection(m_lock_connection, *m_reporter),
+                                                  lock_name, m_state);
+        } catch (const Error& error) {
+          throw Error(error.code(), std::string("--lock-url: ") + error.what(), error.hint());
+        }
+        return std::make_unique<engine::LockRoutedDatabase>(std::move(main), std::move(lock));
       },
       [dir](const std::string& flag) {
         return first_of({flag, env("MIGRATE_SOURCE"), fs::git_describe(dir)});

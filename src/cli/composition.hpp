@@ -20,6 +20,7 @@ namespace migrate::cli {
 struct GlobalOptions {
   std::string dir;
   std::string database_url;
+  std::string lock_url;  // a direct connection for the migration lock; "": the database URL's
   std::string schema;
   std::string config = "migrate.yaml";
   bool config_given = false;  // --config named it: it must exist
@@ -48,6 +49,7 @@ class Composition {
 
   Output m_output;
   std::string m_connection;
+  std::string m_lock_connection;
   engine::StateSql m_state;
   std::mutex m_fleet_mutex;
   std::map<std::string, engine::StateSql> m_fleet_states;  // by schema, for --targets

@@ -11,6 +11,7 @@
 #include "commands/json_document.hpp"
 #include "commands/session_json.hpp"
 #include "core/duration.hpp"
+#include "engine/migration_lock.hpp"
 
 namespace migrate::commands {
 
@@ -43,9 +44,15 @@ void print_holder(std::ostream& out, const engine::LockHolder& holder) {
 int run_lock_status(Environment& env) {
   auto database = env.connect();
   auto holder = database->lock_holder();
+  // A standby's pg_locks shows its own sessions only, never the primary's.
+  const bool standby = database->in_recovery();
+  if (standby && !env.json())
+    env.out() << "This database is a standby (read-only): the lock below is its own; ask the "
+                 "primary who holds the migration lock there.\n";
   if (env.json()) {
     write_json(env,
                nlohmann::json{{"held", holder.has_value()},
+                              {"standby", standby},
                               {"holder", holder ? holder_json(*holder) : nlohmann::json(nullptr)}});
     return 0;
   }
@@ -84,6 +91,21 @@ int run_lock_clear(Environment& env, const LockClearOptions& options) {
         ExitCode::runtime,
         fmt::format("pid {} is running a statement right now; it is not stale", session.pid),
         "wait for it, or add --force if you are sure its run must be stopped");
+  // A session that is not migrate's (no holder row, another application
+  // name) holds the key: another tool, or someone's pg_advisory_lock by hand.
+  const bool migrate_session =
+      holder->has_row || session.application_name.rfind("migrate ", 0) == 0;
+  if (!migrate_session && !options.force)
+    throw Error(ExitCode::runtime,
+                fmt::format("pid {} ({}, {}@{}) holds the migration lock's key but is not a "
+                            "migrate run (no holder row, application name not migrate's)",
+                            session.pid,
+                            session.application_name.empty() ? "no application name"
+                                                             : session.application_name,
+                            session.user, session.client),
+                fmt::format("find out what that session is doing with advisory lock ({}, {}) "
+                            "before ending it; add --force to terminate it anyway",
+                            engine::k_lock_class, engine::lock_key_for(env.schema())));
   // A migrate run between steps, retries or backfill batches is idle but
   // alive: its heartbeat says so.
   auto stale_after = core::parse_duration(options.stale_after, "--stale-after");

@@ -80,6 +80,14 @@ Preflight::Preflight(Environment& env, const RunOptions& options, const core::Re
   } else {
     m_connection = env.connect();
     m_database = m_connection.get();
+    // Before anything else: a standby can take no lock and write nothing.
+    if (m_database->in_recovery())
+      throw Error(ExitCode::runtime,
+                  fmt::format("{} is a standby (pg_is_in_recovery() is true): `migrate {}` writes, "
+                              "and a standby is read-only; nothing was done",
+                              env.database_display(), env.command()),
+                  "run it against the primary; with several hosts in the connection string, add "
+                  "target_session_attrs=read-write so that libpq picks the primary");
     engine::LockOptions lock_options;
     lock_options.wait = lock_wait;
     m_holder = {env.settings().host, env.command(), env.settings().ci_job};

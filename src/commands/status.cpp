@@ -59,6 +59,7 @@ int run_status(Environment& env, const StatusOptions& options) {
   const std::optional<engine::LockHolder>& holder = reads.holder;
   core::ForeignState foreign = applied.empty() ? database->foreign_state() : core::ForeignState{};
   bool unadopted = core::needs_adoption(foreign);
+  const bool standby = database->in_recovery();
   // A revision in progress while nobody holds the lock was interrupted: the
   // database is not in a state a deploy should go ahead on.
   bool interrupted = !status.in_progress.empty() && !holder;
@@ -90,6 +91,7 @@ int run_status(Environment& env, const StatusOptions& options) {
         {"database", env.database_display()},
         {"schema", env.schema()},
         {"server_version", core::server_version_text(database->server_version())},
+        {"standby", standby},
         {"dir", env.dir()},
         {"applied", status.applied},
         {"pending", status.pending},
@@ -111,8 +113,9 @@ int run_status(Environment& env, const StatusOptions& options) {
   const auto& style = env.out_style();
   std::ostream& out = env.out();
   out << fmt::format("{:<10} {} (schema {})\n", "database", env.database_display(), env.schema());
-  out << fmt::format("{:<10} PostgreSQL {}\n", "server",
-                     core::server_version_text(database->server_version()));
+  out << fmt::format("{:<10} PostgreSQL {}{}\n", "server",
+                     core::server_version_text(database->server_version()),
+                     standby ? " (a standby: read-only)" : "");
   out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", env.dir(), graph.size(),
                      graph.size() == 1 ? "" : "s", graph.heads().size() == 1 ? "" : "s",
                      graph.heads().empty() ? std::string("(none)")

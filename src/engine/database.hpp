@@ -56,19 +56,27 @@ class Database {
   };
   virtual std::optional<ToolStateTable> tool_state(core::ImportTool tool) = 0;
 
+  // Forgets what was read of the state schema, so that the next read asks the
+  // server again (after another session took the lock and may have changed it).
+  virtual void forget_state() = 0;
+
   // --- the migration lock ------------------------------------------------------
-  virtual bool try_lock() = 0;
-  virtual void unlock() = 0;
+  // Takes the lock if it is free (or already this session's), and in the same
+  // statement reads which backend ran it and whether pg_locks shows the lock
+  // held by that backend.
+  virtual LockAttempt try_lock() = 0;
+  // Releases it; false when this session did not hold it (cleared by
+  // `lock clear`, or taken on another server connection).
+  virtual bool unlock() = 0;
   // The session holding the migration lock, if any (may be this one).
   virtual std::optional<LockHolder> lock_holder() = 0;
   // Records who holds the lock; does nothing while the state does not exist.
   virtual void write_holder(const HolderInfo& info) = 0;
   virtual void heartbeat() = 0;
-  // This session's backend pid (changes under a transaction-pooling proxy).
-  virtual int backend_pid() = 0;
-  // True when the pid the connection was given at start-up is not the
-  // backend's: a proxy such as PgBouncer sits in between.
-  virtual bool through_proxy() = 0;
+  // Where the connection leads: the pid the server announced at start-up and
+  // the backend that answers now (they differ behind a proxy such as PgBouncer,
+  // which announces a pid of its own), and which server and database it is.
+  virtual ConnectionRoute route() = 0;
   // Terminates a backend; true when it was signalled.
   virtual bool terminate(int pid) = 0;
 
@@ -109,6 +117,9 @@ class Database {
   // --- the schema ------------------------------------------------------------
   // Every INVALID index outside the system schemas, by name.
   virtual std::vector<InvalidIndex> invalid_indexes() = 0;
+
+  // True on a standby (pg_is_in_recovery()): the database is read-only there.
+  virtual bool in_recovery() = 0;
 
   // The server's version as libpq reports it (150004 for 15.4); 0 when there
   // is no server (`--sql` without a database).

@@ -46,6 +46,26 @@ struct LockHolder {
   double heartbeat_age_seconds = -1;  // -1: no holder row
 };
 
+// One pg_try_advisory_lock: whether it was granted, the backend that ran it,
+// and whether pg_locks showed the lock held by that backend in that statement.
+struct LockAttempt {
+  bool taken = false;
+  int pid = 0;
+  bool proven = false;
+  explicit operator bool() const { return taken; }
+};
+
+// Where a connection leads. A direct connection's backend is the one the
+// server announced at start-up (BackendKeyData); a proxy (PgBouncer, pgcat,
+// Odyssey, RDS Proxy...) announces a pid of its own and hands statements to
+// server connections of its choosing.
+struct ConnectionRoute {
+  int announced_pid = 0;
+  int backend_pid = 0;
+  std::string server;  // the database and the server's start time: which database this is
+  bool direct() const { return announced_pid != 0 && announced_pid == backend_pid; }
+};
+
 // What a runner writes into the holder row when it takes the lock.
 struct HolderInfo {
   std::string host;
@@ -97,6 +117,7 @@ class DatabaseError : public Error {
 
   static constexpr const char* k_lock_not_available = "55P03";
   static constexpr const char* k_insufficient_privilege = "42501";
+  static constexpr const char* k_feature_not_supported = "0A000";
 
  private:
   std::string m_sqlstate;

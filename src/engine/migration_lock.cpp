@@ -25,29 +25,34 @@ static std::string holder_text(const std::optional<LockHolder>& holder) {
   return text;
 }
 
-static Error pooled_connection_error() {
+static Error proxied_connection_error(const ConnectionRoute& route) {
   return Error(ExitCode::runtime,
-               "the database connection changes backend between statements (a transaction-pooling "
-               "proxy such "
-               "as PgBouncer?): the migration lock cannot be held safely",
-               "connect migrate directly to PostgreSQL (or through a session-pooling port); see "
-               "docs/locks.md");
+               fmt::format("the connection that would hold the migration lock goes through a proxy "
+                           "(the server's backend pid {} is not the pid {} announced at start-up, "
+                           "as with PgBouncer): migrate cannot prove that a session lock stays on "
+                           "its own server connection, and took no lock",
+                           route.backend_pid, route.announced_pid),
+               "connect migrate directly to PostgreSQL, or keep this URL for the migration and "
+               "name a direct connection for the lock with --lock-url URL; see docs/locks.md");
 }
 
 MigrationLock::MigrationLock(Database& database, Reporter& reporter, Clock& clock,
                              const LockOptions& options)
-    : m_database(database) {
+    : m_database(database), m_reporter(reporter) {
   using std::chrono::milliseconds;
   const auto start = clock.now();
   auto next_report = start;
   milliseconds pause = k_first_lock_poll;
-  // Behind a transaction-pooling proxy (PgBouncer), consecutive statements of
-  // one client session land on different backends, so a session lock would be
-  // taken on one backend and "released" on another. Look before locking, so
-  // that no lock is left behind on a pooled backend, and again after.
-  int pid_before = database.backend_pid();
-  if (database.backend_pid() != pid_before) throw pooled_connection_error();
-  while (!database.try_lock()) {
+  // Behind a proxy consecutive statements of one client session may land on
+  // different server connections, so a session lock could be taken on one and
+  // "released" on another, and stay held by a pooled connection. Whether the
+  // proxy pools sessions or transactions cannot be seen from here: only a
+  // connection proven direct (its backend is the one the server announced at
+  // start-up) may take the lock. Decided before any lock is taken.
+  const ConnectionRoute route = database.route();
+  if (!route.direct()) throw proxied_connection_error(route);
+  LockAttempt attempt;
+  while (!(attempt = database.try_lock())) {
     if (g_interrupted)
       throw Error(ExitCode::interrupted,
                   "interrupted while waiting for the migration lock; nothing was changed");
@@ -68,26 +73,27 @@ MigrationLock::MigrationLock(Database& database, Reporter& reporter, Clock& cloc
     clock.sleep(std::min<milliseconds>(pause, left));
     pause = std::min<milliseconds>(pause * 2, k_max_lock_poll);
   }
-  int pid_after = database.backend_pid();
-  auto holder = database.lock_holder();
-  if (pid_before != pid_after || !holder || holder->session.pid != pid_after) {
-    database.unlock();
-    throw pooled_connection_error();
+  if (!attempt.proven || attempt.pid != route.backend_pid) {
+    bool released = database.unlock();
+    throw Error(ExitCode::runtime,
+                fmt::format("the migration lock was granted to backend {}, but pg_locks {} and the "
+                            "connection's backend is {}: it cannot be held safely{}",
+                            attempt.pid,
+                            attempt.proven ? "shows it held there" : "does not show it held there",
+                            route.backend_pid, released ? " (released)" : ""),
+                "connect migrate directly to PostgreSQL, or name a direct connection for the lock "
+                "with --lock-url URL; check `migrate lock status` directly against PostgreSQL");
   }
-  if (database.through_proxy())
-    reporter.warning(
-        "connected through a proxy (the backend is not the one the connection started with): if it "
-        "pools "
-        "transactions (PgBouncer pool_mode=transaction), the migration lock is not safe; connect "
-        "directly or "
-        "through session pooling (docs/locks.md)");
   // The holder row is written once the state tables exist (see write_holder).
   database.write_holder(options.holder);
 }
 
 MigrationLock::~MigrationLock() {
   try {
-    m_database.unlock();
+    if (!m_database.unlock())
+      m_reporter.warning(
+          "the migration lock was no longer held by this session when the command ended (cleared "
+          "with `migrate lock clear`?); check `migrate status` and `migrate lock status`");
   } catch (...) {
     // Ending the session releases the lock anyway; never throw from here.
   }

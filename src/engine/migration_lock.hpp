@@ -34,8 +34,8 @@ inline constexpr std::chrono::milliseconds k_max_lock_poll{1000};
 class MigrationLock {
  public:
   // Waits up to options.wait. Throws Error(lock_not_acquired) naming the
-  // holder when the wait is over, and Error(runtime) when the connection goes
-  // through a transaction-pooling proxy (the backend changed under us).
+  // holder when the wait is over, and Error(runtime), before taking anything,
+  // when the connection is not proven direct (a proxy such as PgBouncer).
   MigrationLock(Database& database, Reporter& reporter, Clock& clock, const LockOptions& options);
   ~MigrationLock();
   MigrationLock(const MigrationLock&) = delete;
@@ -43,6 +43,7 @@ class MigrationLock {
 
  private:
   Database& m_database;
+  Reporter& m_reporter;
 };
 
 }  // namespace migrate::engine

@@ -23,13 +23,15 @@ class OfflineDatabase : public Database {
 
   core::ForeignState foreign_state() override;
   std::optional<ToolStateTable> tool_state(core::ImportTool tool) override;
-  bool try_lock() override { return true; }
-  void unlock() override {}
+  // No server, no lock: nothing of a lock or a route to report.
+  void forget_state() override {}
+  LockAttempt try_lock() override { return {true, 0, false}; }
+  bool unlock() override { return true; }
   std::optional<LockHolder> lock_holder() override { return std::nullopt; }
   void write_holder(const HolderInfo&) override {}
   void heartbeat() override {}
-  int backend_pid() override { return 0; }
-  bool through_proxy() override { return false; }
+  ConnectionRoute route() override { return {}; }
+  bool in_recovery() override { return false; }
   bool terminate(int) override { return false; }
 
   // Read from the database when there is one. Without one, a table is taken

@@ -191,10 +191,16 @@ void StateSql::holder_from(const Row& row, LockHolder& holder) {
 }
 
 std::string StateSql::release(int32_t lock_class, int32_t key) const {
+  // The holder row first; then the unlock, answering whether this session
+  // held the lock (asking pg_locks first spares the server's warning).
   return fmt::format(
-      "SELECT pg_advisory_unlock({0}, {1}); DO $unlock$ BEGIN IF to_regclass({2}) IS NOT NULL THEN "
-      "DELETE FROM {3} WHERE lock_key = {1} AND pid = pg_backend_pid(); END IF; END $unlock$",
-      lock_class, key, quote_literal(table("lock_holder")), table("lock_holder"));
+      "DO $unlock$ BEGIN IF to_regclass({2}) IS NOT NULL THEN "
+      "DELETE FROM {3} WHERE lock_key = {1} AND pid = pg_backend_pid(); END IF; END $unlock$; "
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND "
+      "classid = {4}::oid AND objid = {5}::oid AND objsubid = 2 AND pid = pg_backend_pid() AND "
+      "granted) THEN pg_advisory_unlock({0}, {1}) ELSE false END",
+      lock_class, key, quote_literal(table("lock_holder")), table("lock_holder"),
+      static_cast<uint32_t>(lock_class), static_cast<uint32_t>(key));
 }
 
 }  // namespace migrate::engine

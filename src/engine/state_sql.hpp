@@ -87,7 +87,8 @@ class StateSql {
   // Columns: host, command, ci_job, started_at, heartbeat, heartbeat age in seconds.
   std::string holder_read(int32_t key, int pid) const;
   static void holder_from(const Row& row, LockHolder& holder);
-  // Releases the advisory lock (class, key) and deletes this session's holder row.
+  // Deletes this session's holder row and releases the advisory lock (class, key);
+  // the last result is one boolean: whether this session held it.
   std::string release(int32_t lock_class, int32_t key) const;
 
  private:

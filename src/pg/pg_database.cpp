@@ -145,7 +145,6 @@ struct PgDatabase::Impl {
   const engine::StateSql& state;
   BlockerWatch watch;
   int32_t key = 0;
-  bool direct = false;  // the backend is the one the connection started with: no proxy
   bool probed = false;
   Probe state_probe;
 };
@@ -158,14 +157,10 @@ PgDatabase::PgDatabase(const std::string& connection_string, const std::string& 
     // Literals are written standard-conforming (quotes doubled, backslashes plain).
     // One round trip. The name's literal is read before the first setting
     // applies; it holds no backslash (command and host name), so it reads the same.
-    // The backend pid too: when it is the one the connection was given at
-    // start-up, no proxy sits in between and this session keeps its backend
-    // for life, so it need not be asked again.
-    auto setup = m_impl->exec(
+    m_impl->exec(
         "SELECT set_config('standard_conforming_strings', 'on', false), "
         "set_config('application_name', " +
-        quote_literal(application_name) + ", false), pg_backend_pid()");
-    m_impl->direct = setup[0][2].as<int>() == m_impl->connection->backendpid();
+        quote_literal(application_name) + ", false)");
   } catch (const pqxx::broken_connection& error) {
     std::string reason = core::redact_in_message(clean_message(error.what()), connection_string);
     throw Error(ExitCode::runtime, "cannot connect to the database: " + reason,
@@ -246,19 +241,33 @@ std::optional<engine::Database::ToolStateTable> PgDatabase::tool_state(core::Imp
       });
 }
 
-bool PgDatabase::try_lock() {
-  bool taken = translated("taking the migration lock", [&] {
-    return is_true(m_impl->exec(
-        fmt::format("SELECT pg_try_advisory_lock({}, {})", engine::k_lock_class, m_impl->key)));
+void PgDatabase::forget_state() { m_impl->probed = false; }
+
+engine::LockAttempt PgDatabase::try_lock() {
+  // One statement: the lock, the backend that took it, and pg_locks read after
+  // it (the subquery refers to the attempt's row, so it runs once that row is
+  // made; OFFSET 0 keeps the attempt from being folded into the outer query).
+  auto attempt = translated("taking the migration lock", [&] {
+    auto result = m_impl->exec(fmt::format(
+        "SELECT t.taken, t.pid, EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE t.taken AND "
+        "l.locktype = 'advisory' AND l.classid = {2}::oid AND l.objid = {3}::oid AND l.objsubid = "
+        "2 AND l.pid = t.pid AND l.granted AND l.mode = 'ExclusiveLock' AND l.database = (SELECT "
+        "oid FROM pg_catalog.pg_database WHERE datname = current_database())) "
+        "FROM (SELECT pg_try_advisory_lock({0}, {1}) AS taken, pg_backend_pid() AS pid OFFSET 0) t",
+        engine::k_lock_class, m_impl->key, static_cast<uint32_t>(engine::k_lock_class),
+        static_cast<uint32_t>(m_impl->key)));
+    return engine::LockAttempt{result[0][0].as<bool>(), result[0][1].as<int>(),
+                               result[0][2].as<bool>()};
   });
   // The previous holder may have created or changed the state meanwhile.
-  if (taken) m_impl->probed = false;
-  return taken;
+  if (attempt.taken) m_impl->probed = false;
+  return attempt;
 }
 
-void PgDatabase::unlock() {
-  translated("releasing the migration lock",
-             [&] { m_impl->exec(m_impl->state.release(engine::k_lock_class, m_impl->key)); });
+bool PgDatabase::unlock() {
+  return translated("releasing the migration lock", [&] {
+    return is_true(m_impl->exec(m_impl->state.release(engine::k_lock_class, m_impl->key)));
+  });
 }
 
 namespace {
@@ -362,14 +371,15 @@ void PgDatabase::heartbeat() {
              [&] { m_impl->exec(m_impl->state.holder_heartbeat(m_impl->key)); });
 }
 
-int PgDatabase::backend_pid() {
-  if (m_impl->direct) return m_impl->connection->backendpid();
-  return translated("reading the backend pid",
-                    [&] { return m_impl->exec("SELECT pg_backend_pid()")[0][0].as<int>(); });
-}
-
-bool PgDatabase::through_proxy() {
-  return !m_impl->direct || m_impl->connection->backendpid() != backend_pid();
+engine::ConnectionRoute PgDatabase::route() {
+  return translated("reading where the connection leads", [&] {
+    auto result = m_impl->exec(
+        "SELECT pg_backend_pid(), format('database %s (oid %s) on the server started at %s', "
+        "quote_ident(current_database()), (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+        "current_database()), pg_postmaster_start_time())");
+    return engine::ConnectionRoute{m_impl->connection->backendpid(), result[0][0].as<int>(),
+                                   result[0][1].c_str()};
+  });
 }
 
 bool PgDatabase::terminate(int pid) {
@@ -552,6 +562,11 @@ std::vector<engine::InvalidIndex> PgDatabase::invalid_indexes() {
   return translated("listing invalid indexes", [&] {
     return invalid_indexes_from(to_rows(m_impl->exec(k_invalid_indexes_sql)));
   });
+}
+
+bool PgDatabase::in_recovery() {
+  return translated("asking whether the server is a standby",
+                    [&] { return is_true(m_impl->exec("SELECT pg_is_in_recovery()")); });
 }
 
 int PgDatabase::server_version() { return m_impl->connection->server_version(); }

@@ -28,13 +28,13 @@ class PgDatabase : public engine::Database {
   core::ForeignState foreign_state() override;
   std::optional<ToolStateTable> tool_state(core::ImportTool tool) override;
 
-  bool try_lock() override;
-  void unlock() override;
+  void forget_state() override;
+  engine::LockAttempt try_lock() override;
+  bool unlock() override;
   std::optional<engine::LockHolder> lock_holder() override;
   void write_holder(const engine::HolderInfo& info) override;
   void heartbeat() override;
-  int backend_pid() override;
-  bool through_proxy() override;
+  engine::ConnectionRoute route() override;
   bool terminate(int pid) override;
 
   bool table_exists(const engine::TableName& table) override;
@@ -53,6 +53,7 @@ class PgDatabase : public engine::Database {
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   std::vector<engine::Session> take_blockers() override;
   std::vector<engine::Session> take_terminated() override;
+  bool in_recovery() override;
   int server_version() override;
 
  private:

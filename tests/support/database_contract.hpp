@@ -59,7 +59,9 @@ inline void fresh(ContractFixture& f) {
   CHECK(db->read_content("a") == "");
   CHECK_FALSE(db->lock_holder().has_value());
   CHECK_FALSE(db->backfill_progress("a", 0).has_value());
-  CHECK_FALSE(db->through_proxy());
+  auto route = db->route();
+  CHECK(route.direct());
+  CHECK_FALSE(route.server.empty());
 }
 
 inline void create_state(ContractFixture& f) {
@@ -166,17 +168,23 @@ inline void state_changes_need_the_state(ContractFixture& f) {
 inline void one_lock_holder(ContractFixture& f) {
   auto first = f.session();
   auto second = f.session();
-  REQUIRE(first->try_lock());
+  auto taken = first->try_lock();
+  REQUIRE(taken);
+  CHECK(taken.proven);
+  CHECK(taken.pid == first->route().backend_pid);
   CHECK(first->try_lock());  // held already by this session
-  CHECK_FALSE(second->try_lock());
+  auto refused = second->try_lock();
+  CHECK_FALSE(refused);
+  CHECK_FALSE(refused.proven);
   auto holder = second->lock_holder();
   REQUIRE(holder.has_value());
-  CHECK(holder->session.pid == first->backend_pid());
+  CHECK(holder->session.pid == first->route().backend_pid);
   CHECK_FALSE(holder->has_row);  // no state yet: no holder row
-  first->unlock();
-  first->unlock();
+  CHECK(first->unlock());
+  CHECK(first->unlock());
+  CHECK_FALSE(first->unlock());  // not held any more: said so
   CHECK(second->try_lock());
-  second->unlock();
+  CHECK(second->unlock());
 }
 
 inline void lock_released_with_the_session(ContractFixture& f) {
@@ -188,7 +196,7 @@ inline void lock_released_with_the_session(ContractFixture& f) {
   // PostgreSQL releases a session lock when the backend exits; give it a moment.
   bool taken = false;
   for (int i = 0; i < 100 && !taken; ++i) {
-    taken = second->try_lock();
+    taken = second->try_lock().taken;
     if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(taken);

@@ -18,10 +18,15 @@ const core::AppliedRevision* MemoryServer::find(const std::string& id) const {
   return nullptr;
 }
 
-MemoryDatabase::MemoryDatabase(MemoryServer& server) : m_server(server), m_pid(server.next_pid++) {}
+MemoryDatabase::MemoryDatabase(MemoryServer& server) : m_server(server), m_pid(server.next_pid++) {
+  m_server.application_names[m_pid] = "migrate test@memory";
+}
 
 MemoryDatabase::~MemoryDatabase() {
-  if (m_server.lock_pid == m_pid) m_server.lock_pid = 0;
+  if (m_server.lock_pid == m_pid) {
+    m_server.lock_pid = 0;
+    m_server.lock_depth = 0;
+  }
 }
 
 engine::StateLayout MemoryDatabase::state_layout() { return m_server.state.layout; }
@@ -41,22 +46,25 @@ void MemoryDatabase::create_state() {
   m_server.state.layout = {true, engine::k_state_layout_version};
 }
 
-bool MemoryDatabase::try_lock() {
-  if (m_server.lock_pid != 0 && m_server.lock_pid != m_pid) return false;
+engine::LockAttempt MemoryDatabase::try_lock() {
+  if (m_server.lock_pid != 0 && m_server.lock_pid != m_pid) return {false, m_pid, false};
   m_server.lock_pid = m_pid;
-  return true;
+  ++m_server.lock_depth;
+  return {true, m_pid, true};
 }
 
-void MemoryDatabase::unlock() {
-  if (m_server.lock_pid == m_pid) m_server.lock_pid = 0;
+bool MemoryDatabase::unlock() {
+  bool held = m_server.lock_pid == m_pid;
+  if (held && --m_server.lock_depth == 0) m_server.lock_pid = 0;
   m_server.state.holders.erase(m_pid);
+  return held;
 }
 
 std::optional<engine::LockHolder> MemoryDatabase::lock_holder() {
   if (m_server.lock_pid == 0) return std::nullopt;
   engine::LockHolder holder;
   holder.session.pid = m_server.lock_pid;
-  holder.session.application_name = "memory";
+  holder.session.application_name = m_server.application_names[m_server.lock_pid];
   holder.session.state = "idle";
   auto row = m_server.state.holders.find(m_server.lock_pid);
   if (row != m_server.state.holders.end()) {
@@ -75,11 +83,14 @@ void MemoryDatabase::write_holder(const engine::HolderInfo& info) {
 
 void MemoryDatabase::heartbeat() {}
 
-int MemoryDatabase::backend_pid() { return m_server.pooled ? m_server.next_pid++ : m_pid; }
+engine::ConnectionRoute MemoryDatabase::route() {
+  return {m_server.pooled || proxied ? m_server.next_pid++ : m_pid, m_pid, m_server.name};
+}
 
 bool MemoryDatabase::terminate(int pid) {
   if (m_server.lock_pid != pid) return false;
   m_server.lock_pid = 0;
+  m_server.lock_depth = 0;
   m_server.state.holders.erase(pid);
   return true;
 }

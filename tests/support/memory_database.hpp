@@ -49,9 +49,17 @@ struct MemoryServer {
   // Every statement of the revisions that took effect (committed), in order.
   std::vector<std::string> executed;
   int lock_pid = 0;  // the session holding the migration lock; 0: free
+  int lock_depth = 0;
+  // Each session's application_name (migrate's own form unless a test says otherwise).
+  std::map<int, std::string>
+      application_names;  // how many times it took it (each unlock undoes one, as in PostgreSQL)
   int next_pid = 1000;
-  // Simulates a transaction-pooling proxy: every backend_pid() answers anew.
+  // Simulates a proxy (PgBouncer): the pid announced at start-up is not the backend's.
   bool pooled = false;
+  // Which server and database this is, as ConnectionRoute::server says it.
+  std::string name = "memory";
+  // A standby: pg_is_in_recovery() is true.
+  bool standby = false;
 
   const core::AppliedRevision* find(const std::string& id) const;
 };
@@ -63,19 +71,21 @@ class MemoryDatabase : public engine::Database {
   ~MemoryDatabase() override;
 
   int pid() const { return m_pid; }
+  // This one connection goes through a proxy (the server's other sessions may not).
+  bool proxied = false;
 
   engine::StateLayout state_layout() override;
   std::vector<core::AppliedRevision> read_applied() override;
   std::string read_content(const std::string& id) override;
   void create_state() override;
 
-  bool try_lock() override;
-  void unlock() override;
+  void forget_state() override {}
+  engine::LockAttempt try_lock() override;
+  bool unlock() override;
   std::optional<engine::LockHolder> lock_holder() override;
   void write_holder(const engine::HolderInfo& info) override;
   void heartbeat() override;
-  int backend_pid() override;
-  bool through_proxy() override { return m_server.pooled; }
+  engine::ConnectionRoute route() override;
   bool terminate(int pid) override;
 
   bool table_exists(const engine::TableName& table) override;
@@ -84,6 +94,7 @@ class MemoryDatabase : public engine::Database {
   std::set<std::string> volatile_functions(const std::vector<std::string>& functions) override;
   std::vector<engine::InvalidIndex> invalid_indexes() override;
   core::ForeignState foreign_state() override;
+  bool in_recovery() override { return m_server.standby; }
   int server_version() override { return 150000; }
   std::optional<ToolStateTable> tool_state(core::ImportTool) override { return std::nullopt; }
 

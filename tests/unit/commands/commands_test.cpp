@@ -90,6 +90,23 @@ TEST_CASE("run_status: a revision the files do not know exits 3 and is named") {
   CHECK_THAT(world.out.str(), Catch::Contains("r3"));
 }
 
+TEST_CASE("run_upgrade: a standby is refused before the lock; status says it is one") {
+  World world;
+  world.server.standby = true;
+  auto env = world.environment("upgrade");
+  migrate::commands::UpgradeOptions options;
+  auto error = migrate::test::error_from<migrate::Error>(
+      [&] { migrate::commands::run_upgrade(env, options); });
+  CHECK(error.code() == migrate::ExitCode::runtime);
+  CHECK_THAT(error.what(), Catch::Contains("is a standby"));
+  CHECK_THAT(error.hint(), Catch::Contains("target_session_attrs=read-write"));
+  CHECK(world.server.executed.empty());
+  CHECK(world.server.lock_pid == 0);
+  auto status = world.environment("status");
+  migrate::commands::run_status(status, {});
+  CHECK_THAT(world.out.str(), Catch::Contains("(a standby: read-only)"));
+}
+
 TEST_CASE("run_upgrade: refuses unknown revisions before writing anything (exit 3)") {
   World world;
   auto env = world.environment("upgrade");
@@ -102,6 +119,27 @@ TEST_CASE("run_upgrade: refuses unknown revisions before writing anything (exit 
       [&] { migrate::commands::run_upgrade(again, options); });
   CHECK(error.code() == migrate::ExitCode::unknown_revisions);
   CHECK(world.server.executed.empty());
+  CHECK(world.server.lock_pid == 0);
+}
+
+TEST_CASE("run_lock_clear: a session that is not migrate's is named and needs --force") {
+  World world;
+  MemoryDatabase holder(world.server);
+  holder.create_state();
+  world.server.application_names[holder.pid()] = "psql";
+  REQUIRE(holder.try_lock());
+  auto env = world.environment("lock clear");
+  migrate::commands::LockClearOptions options;
+  options.yes = true;
+  auto error = migrate::test::error_from<migrate::Error>(
+      [&] { migrate::commands::run_lock_clear(env, options); });
+  CHECK(error.code() == migrate::ExitCode::runtime);
+  CHECK_THAT(error.what(), Catch::Contains("(psql, "));
+  CHECK_THAT(error.what(), Catch::Contains("is not a migrate run"));
+  CHECK_THAT(error.hint(), Catch::Contains("--force"));
+  CHECK(world.server.lock_pid == holder.pid());
+  options.force = true;
+  CHECK(migrate::commands::run_lock_clear(env, options) == 0);
   CHECK(world.server.lock_pid == 0);
 }
 

@@ -80,8 +80,8 @@ TEST_CASE("MigrationLock: a lock released while waiting is taken") {
 }
 
 TEST_CASE(
-    "MigrationLock: a connection whose backend changes between statements is refused, leaving no "
-    "lock") {
+    "MigrationLock: a connection through a proxy is refused before any lock is taken, with the "
+    "advice") {
   MemoryServer server;
   server.pooled = true;
   MemoryDatabase db(server);
@@ -90,7 +90,10 @@ TEST_CASE(
   auto error =
       error_from<migrate::Error>([&] { MigrationLock lock(db, reporter, clock, LockOptions{}); });
   CHECK(error.code() == ExitCode::runtime);
-  CHECK_THAT(error.what(), Catch::Contains("transaction-pooling proxy"));
+  CHECK_THAT(error.what(), Catch::Contains("goes through a proxy"));
+  CHECK_THAT(error.what(), Catch::Contains("took no lock"));
+  CHECK_THAT(error.hint(), Catch::Contains("--lock-url"));
+  CHECK_THAT(error.hint(), Catch::Contains("directly to PostgreSQL"));
   CHECK(server.lock_pid == 0);
 }
 
@@ -111,4 +114,17 @@ TEST_CASE("MigrationLock: a signal while waiting stops with exit 130 and changes
   migrate::engine::g_interrupted = false;
   CHECK(error.code() == ExitCode::interrupted);
   CHECK(server.lock_pid == holder.pid());
+}
+
+TEST_CASE("MigrationLock: a lock cleared meanwhile is said so at the end, not taken for released") {
+  MemoryServer server;
+  MemoryDatabase db(server), other(server);
+  RecordingReporter reporter;
+  FakeClock clock;
+  {
+    MigrationLock lock(db, reporter, clock, LockOptions{});
+    REQUIRE(other.terminate(db.pid()));
+  }
+  REQUIRE(reporter.warnings.size() == 1);
+  CHECK_THAT(reporter.warnings[0], Catch::Contains("no longer held by this session"));
 }
