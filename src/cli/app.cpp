@@ -126,15 +126,26 @@ void describe(CLI::App* command, Reaches reaches, const std::vector<std::string>
   command->footer(text);
 }
 
+// The global options that take a value, read from the CLI definition so
+// that a new one cannot be forgotten here.
+std::set<std::string> valued_options(const CLI::App& app) {
+  std::set<std::string> valued;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_items_expected_min() == 0) continue;  // a flag
+    for (const auto& name : option->get_lnames()) valued.insert("--" + name);
+    for (const auto& name : option->get_snames()) valued.insert("-" + name);
+  }
+  return valued;
+}
+
 // The first word that is not an option (nor an option's value): the command.
-std::optional<size_t> command_position(const std::vector<std::string>& args) {
-  static const std::set<std::string> k_valued = {"--dir",    "--database-url", "--schema",
-                                                 "--config", "--wait",         "--color"};
+std::optional<size_t> command_position(const std::vector<std::string>& args,
+                                       const std::set<std::string>& valued) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--") return std::nullopt;
     if (arg.size() > 1 && arg[0] == '-') {
-      if (k_valued.count(arg)) ++i;
+      if (valued.count(arg)) ++i;
       continue;
     }
     return i;
@@ -475,7 +486,8 @@ void App::parse(int argc, char** argv) {
   bool asks = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
     return arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "--version";
   });
-  std::optional<size_t> position = command_position(args);
+  const std::set<std::string> valued = valued_options(m_app);
+  std::optional<size_t> position = command_position(args, valued);
   if (!position && !asks) {
     m_bare = true;
     return;
@@ -491,7 +503,7 @@ void App::parse(int argc, char** argv) {
     std::vector<std::string> inner = names_of(*m_app.get_subcommand(word));
     if (!inner.empty() && !asks) {
       std::vector<std::string> rest(args.begin() + static_cast<long>(*position) + 1, args.end());
-      std::optional<size_t> next = command_position(rest);
+      std::optional<size_t> next = command_position(rest, valued);
       if (!next)
         throw usage_error(fmt::format("{} needs a command: {}", word, fmt::join(inner, " or ")),
                           fmt::format("`migrate help {}` describes them", word));
