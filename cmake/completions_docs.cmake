@@ -4,7 +4,7 @@
 #   share/bash-completion/completions/migrate      `migrate completion bash`
 #   share/zsh/vendor-completions/_migrate          `migrate completion zsh`
 #   share/fish/vendor_completions.d/migrate.fish   `migrate completion fish`
-#   share/doc/migrate/                             README.md, docs/*.md, changelog.gz
+#   share/doc/migrate/                             README.md, docs/*.md, changelog.gz, copyright
 #
 # The completions are generated from the CLI definition by the built binary,
 # so they list exactly the commands and options it accepts.
@@ -44,7 +44,10 @@ add_custom_command(
   VERBATIM)
 add_custom_target(debian_changelog ALL DEPENDS ${MIGRATE_CHANGELOG}.gz)
 
+# Debian policy wants the copyright file in every package (cmake/copyright:
+# the machine-readable format; no licence has been granted yet).
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${MIGRATE_CHANGELOG}.gz
+              ${CMAKE_CURRENT_LIST_DIR}/copyright
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
         FILES_MATCHING PATTERN "*.md")

@@ -25,7 +25,7 @@ prefix=$(scratch_dir)
 cmake --install "$build_dir" --prefix "$prefix" >"$prefix.log" 2>&1 || fail "cmake --install failed: $(cat "$prefix.log")"
 extras=(share/bash-completion/completions/migrate share/zsh/vendor-completions/_migrate
   share/fish/vendor_completions.d/migrate.fish share/doc/migrate/README.md
-  share/doc/migrate/changelog.gz share/doc/migrate/docs/json.md)
+  share/doc/migrate/changelog.gz share/doc/migrate/copyright share/doc/migrate/docs/json.md)
 for file in bin/migrate share/man/man1/migrate.1.gz share/migrate/schemas/revision.schema.json "${extras[@]}"; do
   [[ -f "$prefix/$file" ]] || fail "cmake --install did not install $file"
 done
@@ -75,6 +75,7 @@ gzip -t "$root/usr/share/doc/migrate/changelog.gz" || fail "changelog.gz is not 
 if command -v lintian >/dev/null 2>&1; then
   tags=$(lintian --tag-display-limit 0 "$deb" 2>/dev/null || true)
   [[ "$tags" != *changelog* ]] || fail "lintian reports a changelog problem:"$'\n'"$tags"
+  [[ "$tags" != *copyright* ]] || fail "lintian reports a copyright problem:"$'\n'"$tags"
 fi
 
 # The completions are the binary's own, and bash completes with them.
