@@ -7,6 +7,7 @@
 
 #include "commands/json_document.hpp"
 #include "core/revisions/revision_loader.hpp"
+#include "support/command_fakes.hpp"
 #include "support/engine_fakes.hpp"
 #include "support/memory_database.hpp"
 #include "support/test_helpers.hpp"
@@ -17,15 +18,10 @@ using migrate::core::AppliedPhase;
 using migrate::testing::FakeClock;
 using migrate::testing::MemoryDatabase;
 using migrate::testing::MemoryServer;
+using migrate::testing::NoPrompt;
 using migrate::testing::RecordingReporter;
 
 namespace {
-
-class NoPrompt : public migrate::commands::Prompt {
- public:
-  bool interactive() const override { return false; }
-  bool confirm(const std::string&) override { return false; }
-};
 
 // The files r1 <- r2 <- r3, a twin database, and an Environment over both.
 struct World {

@@ -9,6 +9,7 @@
 #include "commands/commands.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "engine/interruption.hpp"
+#include "support/command_fakes.hpp"
 #include "support/engine_fakes.hpp"
 #include "support/memory_database.hpp"
 #include "support/test_helpers.hpp"
@@ -19,15 +20,10 @@ using migrate::commands::FleetOptions;
 using migrate::testing::FakeClock;
 using migrate::testing::MemoryDatabase;
 using migrate::testing::MemoryServer;
+using migrate::testing::NoPrompt;
 using migrate::testing::RecordingReporter;
 
 namespace {
-
-class NoPrompt : public migrate::commands::Prompt {
- public:
-  bool interactive() const override { return false; }
-  bool confirm(const std::string&) override { return false; }
-};
 
 // Targets t1..tN, each its own twin server; "down" names one that cannot be reached.
 struct Fleet {
