@@ -44,6 +44,10 @@ const char* kind_of(ExitCode code) {
       return "unadopted_database";
     case ExitCode::interrupted:
       return "interrupted";
+    case ExitCode::pending:
+      return "pending";
+    case ExitCode::incompatible_release:
+      return "incompatible_release";
   }
   return "runtime";
 }

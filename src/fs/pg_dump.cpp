@@ -1,11 +1,13 @@
 #include "fs/pg_dump.hpp"
 
 #include <fmt/format.h>
+#include <libpq-fe.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "core/connection_string.hpp"
@@ -13,6 +15,47 @@
 #include "fs/migrations_dir.hpp"
 
 namespace migrate::fs {
+
+namespace {
+
+// A keyword/value connection string's value, quoted as libpq reads it.
+std::string quoted(const char* value) {
+  std::string text = "'";
+  for (const char* c = value; *c; ++c) {
+    if (*c == '\\' || *c == '\'') text += '\\';
+    text += *c;
+  }
+  return text + "'";
+}
+
+}  // namespace
+
+PgDumpConnection without_password(const std::string& connection) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(connection.c_str(), &error);
+  if (options == nullptr) {
+    std::string reason = error ? error : "cannot be parsed";
+    PQfreemem(error);
+    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+    throw usage_error(
+        fmt::format("the connection string {}: {}", core::redact_connection_string(connection),
+                    core::redact_in_message(reason, connection)),
+        "check the URL (a password with reserved characters must be "
+        "percent-encoded)");
+  }
+  PgDumpConnection result;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr) continue;
+    if (std::string(option->keyword) == "password") {
+      result.password = option->val;
+      continue;
+    }
+    if (!result.connection.empty()) result.connection += ' ';
+    result.connection += std::string(option->keyword) + "=" + quoted(option->val);
+  }
+  PQconninfoFree(options);
+  return result;
+}
 
 std::string pg_dump_schema(const std::string& connection, const std::string& exclude) {
   if (std::system("command -v pg_dump >/dev/null 2>&1") != 0)
@@ -25,13 +68,24 @@ std::string pg_dump_schema(const std::string& connection, const std::string& exc
     throw Error(ExitCode::runtime, "cannot create a temporary file for pg_dump's messages");
   int out[2];
   if (::pipe(out) != 0) throw Error(ExitCode::runtime, "cannot run pg_dump: no pipe");
-  // No shell: the connection string is one argument, never parsed again.
+  // No shell: the connection string is one argument, never parsed again. The
+  // password goes through the child's environment: an argument is readable by
+  // every user of the machine (ps, /proc/PID/cmdline).
+  const PgDumpConnection target = without_password(connection);
   std::vector<std::string> args = {"pg_dump",
                                    "--schema-only",
                                    "--no-owner",
                                    "--no-privileges",
                                    "--exclude-schema=" + exclude,
-                                   "--dbname=" + connection};
+                                   "--dbname=" + target.connection};
+  // Built before fork: the child only calls async-signal-safe functions.
+  std::vector<std::string> variables;
+  for (char** variable = environ; *variable != nullptr; ++variable)
+    if (std::string_view(*variable).rfind("PGPASSWORD=", 0) != 0) variables.emplace_back(*variable);
+  if (!target.password.empty()) variables.push_back("PGPASSWORD=" + target.password);
+  std::vector<char*> environment;
+  for (auto& variable : variables) environment.push_back(variable.data());
+  environment.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) throw Error(ExitCode::runtime, "cannot run pg_dump: fork failed");
   if (pid == 0) {
@@ -42,7 +96,7 @@ std::string pg_dump_schema(const std::string& connection, const std::string& exc
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    ::execvp("pg_dump", argv.data());
+    ::execvpe("pg_dump", argv.data(), environment.data());
     ::_exit(127);
   }
   ::close(out[1]);

@@ -58,6 +58,9 @@ the_canary_before_and_after_contract() {
   assert_err_contains "refusing to contract $SPLIT (split name into first and last): its contract drops users.name, which live release v1.0.1 still reads (v1.0.1 does not know this revision)"
   assert_err_contains "hint: nothing was changed. Contract once no instance of v1.0.1 serves traffic"
   assert_eq "$before" "$(schema_snapshot "$DATABASE_URL")" "the refused contract changed nothing"
+  run_migrate --dir v2 --json contract --live-release v1.0.1
+  assert_rc 10
+  assert_eq "incompatible_release 10" "$(json_out "d['kind'] + ' ' + str(d['exit_code'])")" "json: the refusal's kind"
 
   # Only v2 is left: the contract runs.
   run_migrate --dir v2 contract --live-release v2

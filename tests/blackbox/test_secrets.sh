@@ -165,4 +165,25 @@ for table in $tables; do
   rows=$(psql_db "$url" "SELECT row_to_json(t)::text FROM migrate.$table t")
   [[ "$rows" != *"$secret"* ]] || fail "the password is in migrate.$table: $rows"
 done
+
+# --- migrate dump: pg_dump's arguments (readable by every user through ps and
+# /proc) never hold the password; it reaches pg_dump in its environment.
+real_pg_dump=$(command -v pg_dump)
+mkdir spy
+cat >spy/pg_dump <<SPY
+#!/usr/bin/env bash
+printf '%s\n' "\$@" >"$work/pg_dump.args"
+printf '%s' "\${PGPASSWORD:-}" >"$work/pg_dump.password"
+exec "$real_pg_dump" "\$@"
+SPY
+chmod +x spy/pg_dump
+for form in "postgresql+psycopg2://$PGUSER:$secret@/$db?$where" "$keywords password=$secret"; do
+  rm -f pg_dump.args pg_dump.password
+  PATH="$work/spy:$PATH" check_run flag "$form" dump
+  assert_rc 0
+  assert_out_contains "CREATE TABLE"
+  [[ -s pg_dump.args ]] || fail "migrate dump did not run pg_dump from PATH"
+  [[ "$(<pg_dump.args)" != *"$secret"* ]] || fail "the password is in pg_dump's arguments: $(<pg_dump.args)"
+  [[ "$(<pg_dump.password)" == "$secret" ]] || fail "pg_dump did not get the password in PGPASSWORD"
+done
 echo "$runs runs, no password shown"

@@ -81,6 +81,8 @@ TEST_CASE("error_document: a plain error's kind is its exit code's meaning") {
   CHECK(error_document(migrate::Error(ExitCode::lock_not_acquired, "busy"))["kind"] ==
         "lock_not_acquired");
   CHECK(error_document(migrate::usage_error("bad flag"))["kind"] == "usage");
+  CHECK(error_document(migrate::Error(ExitCode::incompatible_release,
+                                      "v1 still reads it"))["kind"] == "incompatible_release");
   CHECK(error_document(migrate::Error(ExitCode::runtime, "boom"))["kind"] == "runtime");
   auto internal = error_document(std::runtime_error("what"));
   CHECK(internal["kind"] == "internal");
