@@ -261,6 +261,17 @@ a1a1a1a1a1a1 -> c3c3c3c3c3c3  index users" "$OUT" "history -r c3c3:"
   run_migrate dump
   assert_rc 0
   assert_eq "$(cat schema.sql)" "$OUT" "two dumps of one schema are the same"
+  # A function body's own lines are the schema's, even when they look like pg_dump's.
+  psql_db "$DATABASE_URL" "CREATE FUNCTION public.in_app() RETURNS void LANGUAGE plpgsql AS \$f\$
+BEGIN
+SET search_path = app;
+END
+\$f\$" >/dev/null
+  run_migrate dump
+  assert_rc 0
+  assert_out_contains $'\nSET search_path = app;\nEND\n'
+  assert_out_not_contains "SET statement_timeout"
+  psql_db "$DATABASE_URL" "DROP FUNCTION public.in_app()" >/dev/null
 
   printf -- '-- edited after it was applied\n' >>migrations/a1a1a1a1a1a1_create_users.sql
   run_migrate show a1a1a1a1a1a1 --recorded

@@ -33,3 +33,23 @@ TEST_CASE("clean_schema_dump: a SET inside a function body is kept") {
   std::string dump = "CREATE FUNCTION f() RETURNS void AS $$\n  SET x = 1;\n$$;\n";
   CHECK(migrate::core::clean_schema_dump(dump) == dump);
 }
+
+TEST_CASE("clean_schema_dump: unindented lines of a function body or a string are kept") {
+  std::string body =
+      "CREATE FUNCTION public.f() RETURNS void\n    LANGUAGE plpgsql\n    AS $_$\n"
+      "SET search_path = app;\nSELECT pg_catalog.set_config('x', '', false);\n"
+      "-- Dumped by pg_dump version 1 (a comment of the body)\n$_$;\n";
+  std::string comment =
+      "COMMENT ON TABLE public.t IS 'first line\nSET not_a_setting = 1;\nit''s kept';\n";
+  CHECK(migrate::core::clean_schema_dump("SET a = 1;\n" + body + "SET b = 2;\n") == body);
+  CHECK(migrate::core::clean_schema_dump(comment + "SET c = 3;\n") == comment);
+}
+
+TEST_CASE("clean_schema_dump: a $1 parameter or a tagged body does not open a quote") {
+  std::string dump =
+      "CREATE FUNCTION public.g(integer) RETURNS integer\n    AS $body$ SELECT $1 $body$;\n"
+      "SET after = 1;\nCREATE TABLE t ();\n";
+  CHECK(migrate::core::clean_schema_dump(dump) ==
+        "CREATE FUNCTION public.g(integer) RETURNS integer\n    AS $body$ SELECT $1 $body$;\n"
+        "CREATE TABLE t ();\n");
+}
