@@ -82,11 +82,31 @@ std::string StateSql::applied(const std::set<std::string>& present) const {
       table("revisions"));
 }
 
-void StateSql::sort_applied(std::vector<Row>& rows) {
+std::vector<core::AppliedRevision> StateSql::applied_in_order(
+    size_t count, const std::function<void(size_t, Row&)>& fill) {
   // By the last column (applied_at to the microsecond, then id): sorted here,
-  // not by the server, whose sort of every row spills to disk on large histories.
-  auto key = [](const Row& row) -> const std::string& { return text_of(row, row.size() - 1); };
-  std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
+  // not by the server, whose sort of every row spills to disk on large
+  // histories. Rows are read twice into one reused buffer, once for the
+  // keys and once, in order, for the records: neither the rows nor an
+  // unsorted copy of the records of 50,000 revisions ever exist.
+  std::vector<std::string> keys;
+  keys.reserve(count);
+  Row row;
+  for (size_t i = 0; i < count; ++i) {
+    fill(i, row);
+    keys.push_back(text_of(row, row.size() - 1));
+  }
+  std::vector<size_t> order(count);
+  for (size_t i = 0; i < count; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+  keys = {};
+  std::vector<core::AppliedRevision> records;
+  records.reserve(count);
+  for (size_t i : order) {
+    fill(i, row);
+    records.push_back(applied_from(row));
+  }
+  return records;
 }
 
 core::AppliedRevision StateSql::applied_from(const Row& row) {

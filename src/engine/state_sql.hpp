@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -70,10 +71,13 @@ class StateSql {
   std::string probe() const;
   std::string layout_version() const;
   // Every applied revision, reading only `columns` (an older layout lacks
-  // some); rows in the shape applied_from() reads, unsorted: sort_applied()
+  // some); rows in the shape applied_from() reads, unsorted: applied_in_order()
   // orders them as they were applied (by applied_at, then id).
   std::string applied(const std::set<std::string>& columns) const;
-  static void sort_applied(std::vector<Row>& rows);
+  // The records of `count` such rows, as they were applied; fill(i, row) puts
+  // the i-th row into `row` (one buffer, reused; each row is filled twice).
+  static std::vector<core::AppliedRevision> applied_in_order(
+      size_t count, const std::function<void(size_t, Row&)>& fill);
   // Throws Error(runtime) for a value that is not what migrate writes.
   static core::AppliedRevision applied_from(const Row& row);
   std::string content(const std::string& id) const;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <exception>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -51,6 +52,23 @@ std::vector<Row> to_rows(const pqxx::result& result) {
     rows.push_back(std::move(values));
   }
   return rows;
+}
+
+// The applied records of a result of StateSql::applied(), as they were applied.
+std::vector<core::AppliedRevision> applied_of(const pqxx::result& result) {
+  return engine::StateSql::applied_in_order(result.size(), [&](size_t i, Row& into) {
+    const pqxx::row row = result[static_cast<pqxx::result::size_type>(i)];
+    into.resize(row.size());
+    for (size_t column = 0; column < row.size(); ++column) {
+      const pqxx::field field = row[static_cast<pqxx::row::size_type>(column)];
+      if (field.is_null()) {
+        into[column].reset();
+        continue;
+      }
+      if (!into[column]) into[column].emplace();
+      into[column]->assign(field.c_str(), field.size());
+    }
+  });
 }
 
 engine::ConnectionLostError lost_connection(const std::string& doing, const std::string& reason) {
@@ -184,11 +202,7 @@ std::vector<core::AppliedRevision> PgDatabase::read_applied() {
     const auto& probe = m_impl->probe();
     std::vector<core::AppliedRevision> applied;
     if (!probe.layout.exists) return applied;
-    auto rows = to_rows(m_impl->exec(m_impl->state.applied(probe.columns)));
-    engine::StateSql::sort_applied(rows);
-    applied.reserve(rows.size());
-    for (const auto& row : rows) applied.push_back(engine::StateSql::applied_from(row));
-    return applied;
+    return applied_of(m_impl->exec(m_impl->state.applied(probe.columns)));
   });
 }
 
@@ -336,6 +350,21 @@ engine::Database::StatusReads PgDatabase::read_status(const std::string& schema)
   query.statements = {m_impl->state.probe(), m_impl->state.layout_version(),
                       m_impl->state.applied(current_columns()),
                       lock_holder_sql(m_impl->state, m_impl->key), k_invalid_indexes_sql};
+  // The applied rows become records while their result is alive (a copy of
+  // every row first would be most of status's memory on a large history).
+  // A bad row is reported once every result has been read, so that the
+  // connection is left with nothing pending.
+  std::vector<core::AppliedRevision> applied;
+  std::exception_ptr bad_row;
+  query.read_rows[2] = [&](const PGresult* result) {
+    try {
+      applied = engine::StateSql::applied_in_order(
+          static_cast<size_t>(PQntuples(result)),
+          [&](size_t i, Row& into) { read_row(result, static_cast<int>(i), into); });
+    } catch (...) {
+      bad_row = std::current_exception();
+    }
+  };
   std::vector<std::vector<Row>> results;
   try {
     results = run_simple_query_all(raw_handle(*m_impl->connection), query);
@@ -352,9 +381,8 @@ engine::Database::StatusReads PgDatabase::read_status(const std::string& schema)
     reads.layout.version =
         static_cast<int>(core::parse_integer(results[1].at(0)[0].value_or("0"), "layout version"));
     engine::refuse_newer_layout(reads.layout, schema);
-    engine::StateSql::sort_applied(results[2]);
-    reads.applied.reserve(results[2].size());
-    for (const auto& row : results[2]) reads.applied.push_back(engine::StateSql::applied_from(row));
+    if (bad_row) std::rethrow_exception(bad_row);
+    reads.applied = std::move(applied);
     reads.holder = holder_from(results[3]);
     reads.invalid_indexes = invalid_indexes_from(results[4]);
     return reads;

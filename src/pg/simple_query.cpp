@@ -117,6 +117,21 @@ void wait_for_result(PGconn* connection, const SimpleQuery& query, bool& slow,
 
 }  // namespace
 
+void read_row(const PGresult* result, int row, engine::Row& into) {
+  const int columns = PQnfields(result);
+  into.resize(static_cast<size_t>(columns));
+  for (int column = 0; column < columns; ++column) {
+    auto& value = into[static_cast<size_t>(column)];
+    if (PQgetisnull(result, row, column)) {
+      value.reset();
+      continue;
+    }
+    if (!value) value.emplace();
+    value->assign(PQgetvalue(result, row, column),
+                  static_cast<size_t>(PQgetlength(result, row, column)));
+  }
+}
+
 PGconn* raw_handle(pqxx::connection_base& connection) {
   HandleProbe probe(connection);
   return HandleGate::of(probe);
@@ -168,7 +183,9 @@ std::vector<std::vector<engine::Row>> run(PGconn* connection, const SimpleQuery&
                           field(result.get(), PG_DIAG_MESSAGE_HINT));
         break;
       case PGRES_TUPLES_OK:
-        if (keep < 0 || static_cast<int>(statement) == keep)
+        if (auto reader = query.read_rows.find(statement); reader != query.read_rows.end())
+          reader->second(result.get());
+        else if (keep < 0 || static_cast<int>(statement) == keep)
           rows[statement] = rows_of(result.get());
         break;
       default:

@@ -62,28 +62,31 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
     return x.id != y.id ? x.id < y.id : x.path < y.path;
   });
 
+  // kept[i]: the index in `revisions` of the i-th revision in id order, first
+  // of its id. The revisions stay where they are until the final re-lay.
   std::unordered_map<std::string, size_t> by_id;
   by_id.reserve(revisions.size());
-  std::vector<Revision> unique;
-  unique.reserve(revisions.size());
+  std::vector<size_t> kept;
+  kept.reserve(revisions.size());
   for (size_t index : sorted) {
-    Revision& revision = revisions[index];
+    const Revision& revision = revisions[index];
     auto found = by_id.find(revision.id);
     if (found != by_id.end()) {
-      const Revision& first = unique[found->second];
+      const Revision& first = revisions[kept[found->second]];
       problems.push_back({revision.path, revision.id_line,
                           fmt::format("duplicate revision id '{}' (also in {}:{})", revision.id,
                                       first.path, first.id_line)});
       continue;
     }
-    by_id.emplace(revision.id, unique.size());
-    unique.push_back(std::move(revision));
+    by_id.emplace(revision.id, kept.size());
+    kept.push_back(index);
   }
+  auto unique = [&](size_t i) -> const Revision& { return revisions[kept[i]]; };
 
-  const size_t n = unique.size();
+  const size_t n = kept.size();
   std::vector<std::vector<size_t>> parents(n), children(n);
   for (size_t i = 0; i < n; ++i) {
-    const Revision& revision = unique[i];
+    const Revision& revision = unique(i);
     for (const auto& parent : revision.parents) {
       if (parent == revision.id) {
         problems.push_back({revision.path, revision.id_line,
@@ -131,9 +134,9 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
     for (size_t node : order) left[node] = false;
     std::vector<size_t> cycle = find_cycle(parents, left);
     std::string members;
-    for (size_t node : cycle) members += unique[node].id + " -> ";
-    if (!cycle.empty()) members += unique[cycle.front()].id;
-    const Revision& first = unique[cycle.empty() ? 0 : cycle.front()];
+    for (size_t node : cycle) members += unique(node).id + " -> ";
+    if (!cycle.empty()) members += unique(cycle.front()).id;
+    const Revision& first = unique(cycle.empty() ? 0 : cycle.front());
     problems.push_back({first.path, first.id_line, fmt::format("cycle in parents: {}", members)});
   }
   if (!problems.empty()) throw InvalidFilesError(std::move(problems));
@@ -141,18 +144,46 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
   RevisionGraph graph;
   std::vector<size_t> new_position(n);
   for (size_t i = 0; i < n; ++i) new_position[order[i]] = i;
-  graph.m_revisions.reserve(n);
+  graph.m_index.reserve(n);
   graph.m_parents.resize(n);
   graph.m_children.resize(n);
   graph.m_order.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     size_t old = order[i];
-    graph.m_index.emplace(unique[old].id, i);
-    graph.m_order.push_back(unique[old].id);
+    const Revision& revision = unique(old);
+    graph.m_index.emplace(revision.id, i);
+    graph.m_order.push_back(revision.id);
+    graph.m_parents[i].reserve(parents[old].size());
     for (size_t parent : parents[old]) graph.m_parents[i].push_back(new_position[parent]);
+    graph.m_children[i].reserve(children[old].size());
     for (size_t child : children[old]) graph.m_children[i].push_back(new_position[child]);
-    graph.m_revisions.push_back(std::move(unique[old]));
   }
+  // Re-lay the revisions in topological order where they are (a Revision is
+  // large, and 50,000 of them twice is the peak of a big history's memory):
+  // position i takes revisions[source[i]], duplicates go to the end and are cut.
+  std::vector<size_t> source(revisions.size());
+  std::vector<bool> placed(revisions.size(), false);
+  for (size_t i = 0; i < n; ++i) {
+    source[i] = kept[order[i]];
+    placed[source[i]] = true;
+  }
+  for (size_t index = 0, next = n; index < revisions.size(); ++index)
+    if (!placed[index]) source[next++] = index;
+  std::vector<bool> done(revisions.size(), false);
+  for (size_t start = 0; start < revisions.size(); ++start) {
+    if (done[start] || source[start] == start) continue;
+    Revision held = std::move(revisions[start]);
+    size_t at = start;
+    while (source[at] != start) {
+      revisions[at] = std::move(revisions[source[at]]);
+      done[at] = true;
+      at = source[at];
+    }
+    revisions[at] = std::move(held);
+    done[at] = true;
+  }
+  revisions.resize(n);
+  graph.m_revisions = std::move(revisions);
   for (size_t i = 0; i < n; ++i) {
     if (graph.m_children[i].empty()) graph.m_heads.push_back(graph.m_order[i]);
     if (graph.m_parents[i].empty()) graph.m_bases.push_back(graph.m_order[i]);

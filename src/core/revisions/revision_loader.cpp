@@ -4,16 +4,17 @@
 
 namespace migrate::core {
 
-RevisionGraph load_revisions(const std::vector<SourceFile>& files) {
+RevisionGraph load_revisions(std::vector<SourceFile> files) {
   std::vector<FileProblem> problems;
   std::vector<Revision> revisions;
   std::unordered_set<std::string> invalid_ids;
   revisions.reserve(files.size());
-  for (const auto& file : files) {
+  for (auto& file : files) {
     if (auto revision = parse_revision(file, problems))
       revisions.push_back(std::move(*revision));
     else if (std::string id = declared_id(file); !id.empty())
       invalid_ids.insert(id);
+    std::string().swap(file.content);  // the revision has its own copy
   }
   return RevisionGraph::build(std::move(revisions), std::move(problems), invalid_ids);
 }

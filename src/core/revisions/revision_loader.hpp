@@ -9,7 +9,8 @@
 namespace migrate::core {
 
 // Parses every file and builds the graph. Throws InvalidFilesError (exit 2)
-// listing every problem when any file is invalid.
-RevisionGraph load_revisions(const std::vector<SourceFile>& files);
+// listing every problem when any file is invalid. Takes the files by value:
+// each file's bytes are released once its revision holds them.
+RevisionGraph load_revisions(std::vector<SourceFile> files);
 
 }  // namespace migrate::core
