@@ -6,6 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "commands/endpoint_text.hpp"
 #include "commands/json_document.hpp"
 #include "commands/preflight.hpp"
 #include "core/checks/release_compatibility.hpp"
@@ -113,10 +114,13 @@ int apply(Environment& env, const char* doing, const char* verb, Planner planner
 
   if (!plan.empty()) {
     preflight.check(plan);
-    if (!run.sql)
-      env.reporter().info(fmt::format("{} {} revision{} on {}", doing, plan.size() - contracted,
+    if (!run.sql) {
+      const std::string reached = endpoint_text(preflight.database().endpoint());
+      env.reporter().info(fmt::format("{} {} revision{} on {}{}", doing, plan.size() - contracted,
                                       plan.size() - contracted == 1 ? "" : "s",
-                                      env.database_display()));
+                                      env.database_display(),
+                                      reached.empty() ? "" : " (" + reached + ")"));
+    }
     preflight.run(plan);
   }
   // With --sql, stdout is the script.

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "commands/commands.hpp"
+#include "commands/endpoint_text.hpp"
 #include "commands/json_document.hpp"
 #include "core/sql/grammar.hpp"
 #include "engine/state_layout.hpp"
@@ -43,10 +44,17 @@ int run_current(Environment& env) {
 int run_wait(Environment& env) {
   auto database = env.connect();
   std::string version = core::server_version_text(database->server_version());
+  const engine::Endpoint reached = database->endpoint();
   if (env.json())
-    write_json(env, {{"database", env.database_display()}, {"server_version", version}});
+    write_json(env, {{"database", env.database_display()},
+                     {"server_version", version},
+                     {"host", reached.host},
+                     {"port", reached.port},
+                     {"tls", reached.tls.empty() ? nlohmann::json(nullptr)
+                                                 : nlohmann::json(reached.tls)}});
   else
-    env.out() << fmt::format("{} answers (PostgreSQL {})\n", env.database_display(), version);
+    env.out() << fmt::format("{} answers (PostgreSQL {} at {})\n", env.database_display(), version,
+                             endpoint_text(reached));
   return 0;
 }
 

@@ -33,6 +33,10 @@ std::optional<Records> read_records(Environment& env) {
   if (!env.database_given()) return std::nullopt;
   try {
     auto database = env.connect();
+    if (database->in_recovery())
+      env.reporter().info(fmt::format(
+          "{} is a standby (read-only): the marks are what it has replayed from its primary",
+          env.database_display()));
     Records records;
     for (auto& record : engine::read_applied(*database, env.schema()))
       records.emplace(record.id, std::move(record));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/endpoint_text.hpp"
 #include "commands/json_document.hpp"
 #include "commands/session_json.hpp"
 #include "core/importers/foreign_state.hpp"
@@ -60,6 +61,7 @@ int run_status(Environment& env, const StatusOptions& options) {
   core::ForeignState foreign = applied.empty() ? database->foreign_state() : core::ForeignState{};
   bool unadopted = core::needs_adoption(foreign);
   const bool standby = database->in_recovery();
+  const engine::Endpoint reached = database->endpoint();
   // A revision in progress while nobody holds the lock was interrupted: the
   // database is not in a state a deploy should go ahead on.
   bool interrupted = !status.in_progress.empty() && !holder;
@@ -92,6 +94,9 @@ int run_status(Environment& env, const StatusOptions& options) {
         {"schema", env.schema()},
         {"server_version", core::server_version_text(database->server_version())},
         {"standby", standby},
+        {"host", reached.host},
+        {"port", reached.port},
+        {"tls", reached.tls.empty() ? nlohmann::json(nullptr) : nlohmann::json(reached.tls)},
         {"dir", env.dir()},
         {"applied", status.applied},
         {"pending", status.pending},
@@ -113,8 +118,8 @@ int run_status(Environment& env, const StatusOptions& options) {
   const auto& style = env.out_style();
   std::ostream& out = env.out();
   out << fmt::format("{:<10} {} (schema {})\n", "database", env.database_display(), env.schema());
-  out << fmt::format("{:<10} PostgreSQL {}{}\n", "server",
-                     core::server_version_text(database->server_version()),
+  out << fmt::format("{:<10} PostgreSQL {} at {}{}\n", "server",
+                     core::server_version_text(database->server_version()), endpoint_text(reached),
                      standby ? " (a standby: read-only)" : "");
   out << fmt::format("{:<10} {}: {} revision{}, head{} {}\n", "files", env.dir(), graph.size(),
                      graph.size() == 1 ? "" : "s", graph.heads().size() == 1 ? "" : "s",

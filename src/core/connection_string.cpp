@@ -185,6 +185,23 @@ std::string connect_failure_hint(const std::string& reason) {
         "the server did not answer within connect_timeout ({} s unless the connection string or "
         "PGCONNECT_TIMEOUT says otherwise); check that the host and port are PostgreSQL's",
         k_default_connect_timeout);
+  // TLS: libpq's reason says which check failed; say which setting decides it.
+  if (reason.find("certificate verify failed") != std::string::npos)
+    return "the server's certificate is not signed by a CA that sslrootcert names (default "
+           "~/.postgresql/root.crt); point sslrootcert at the CA that signed it";
+  if (reason.find("does not match host name") != std::string::npos)
+    return "sslmode=verify-full checks that the host in the connection string is one the "
+           "server's certificate names; connect by that name (hostaddr= can still give the "
+           "address), or use sslmode=verify-ca to check the CA only";
+  if (reason.find("root certificate file") != std::string::npos)
+    return "sslmode=verify-ca and verify-full need the CA's certificate: set sslrootcert to its "
+           "file";
+  if (reason.find("server does not support SSL") != std::string::npos)
+    return "the server has TLS off (ssl = off); turn it on, or lower sslmode";
+  if (reason.find("session is read-only") != std::string::npos ||
+      reason.find("server is in hot standby mode") != std::string::npos)
+    return "no host in the connection string is a primary: with target_session_attrs=read-write "
+           "each host was tried and each is a standby; check the failover, then run again";
   return "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running";
 }
 

@@ -124,6 +124,10 @@ class Database {
   // The server's version as libpq reports it (150004 for 15.4); 0 when there
   // is no server (`--sql` without a database).
   virtual int server_version() = 0;
+
+  // The host and port this connection reached and its TLS protocol; empty
+  // when there is no server (`--sql` without a database).
+  virtual Endpoint endpoint() = 0;
 };
 
 }  // namespace migrate::engine

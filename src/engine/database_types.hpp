@@ -66,6 +66,15 @@ struct ConnectionRoute {
   bool direct() const { return announced_pid != 0 && announced_pid == backend_pid; }
 };
 
+// Which server a connection reached: with several hosts in the connection
+// string (failover), the one that answered; and whether the connection is
+// encrypted.
+struct Endpoint {
+  std::string host;  // a host name, an address, or a socket directory
+  std::string port;
+  std::string tls;  // the TLS protocol (e.g. "TLSv1.3"); empty: not encrypted
+};
+
 // What a runner writes into the holder row when it takes the lock.
 struct HolderInfo {
   std::string host;

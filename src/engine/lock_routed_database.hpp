@@ -77,6 +77,7 @@ class LockRoutedDatabase : public Database {
   }
   bool in_recovery() override { return m_main->in_recovery(); }
   int server_version() override { return m_main->server_version(); }
+  Endpoint endpoint() override { return m_main->endpoint(); }
 
  private:
   std::unique_ptr<Database> m_main;

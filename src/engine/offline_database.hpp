@@ -59,6 +59,7 @@ class OfflineDatabase : public Database {
   std::vector<Session> take_terminated() override { return {}; }
   std::vector<InvalidIndex> invalid_indexes() override { return {}; }
   int server_version() override { return m_reads ? m_reads->server_version() : 0; }
+  Endpoint endpoint() override { return m_reads ? m_reads->endpoint() : Endpoint{}; }
 
  private:
   std::ostream& m_out;

@@ -599,6 +599,18 @@ bool PgDatabase::in_recovery() {
 
 int PgDatabase::server_version() { return m_impl->connection->server_version(); }
 
+engine::Endpoint PgDatabase::endpoint() {
+  PGconn* connection = raw_handle(*m_impl->connection);
+  engine::Endpoint reached;
+  if (const char* host = PQhost(connection)) reached.host = host;
+  if (const char* port = PQport(connection)) reached.port = port;
+  if (PQsslInUse(connection) == 1) {
+    const char* protocol = PQsslAttribute(connection, "protocol");
+    reached.tls = protocol && *protocol ? protocol : "TLS";
+  }
+  return reached;
+}
+
 void PgDatabase::set_blocker_policy(const engine::BlockerPolicy& policy) {
   m_impl->watch.set_policy(policy);
 }

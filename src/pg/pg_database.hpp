@@ -55,6 +55,7 @@ class PgDatabase : public engine::Database {
   std::vector<engine::Session> take_terminated() override;
   bool in_recovery() override;
   int server_version() override;
+  engine::Endpoint endpoint() override;
 
  private:
   // The holder from the rows of the lock holder query (reading its holder row).

@@ -15,6 +15,11 @@
 #   fail MSG | skip MSG           fail the test / mark it skipped (exit 77)
 #   dir=$(scratch_dir)            temporary directory, removed on exit
 #   on_exit CMD...                adds a cleanup step (do not `trap ... EXIT`)
+#   private_cluster DIR           a cluster of the test's own (to kill, to
+#                                 configure): sets CLUSTER_BASE (its data/ and
+#                                 logs), CLUSTER_SOCK, CLUSTER_PORT, CLUSTER_USER
+#   as_owner CMD...               runs CMD as the clusters' owner (postgres
+#                                 when root); PG_BIN holds the server binaries
 #
 # The PG* settings of the cluster are plain shell variables here ($PGHOST,
 # $PGPORT, $PGUSER), not exported: the binary sees no PG* variable and no
@@ -177,4 +182,28 @@ assert_err_not_contains() {
 # assert_eq EXPECTED ACTUAL MESSAGE
 assert_eq() {
   [[ "$1" == "$2" ]] || fail "${3:-values differ}"$'\n'"expected: $1"$'\n'"actual:   $2"
+}
+
+PG_BIN=${MIGRATE_PG_BIN:-/usr/lib/postgresql/15/bin}
+_BB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+as_owner() {
+  if [[ $(id -u) == 0 ]]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    (cd / && "$@")
+  fi
+}
+
+# private_cluster DIR: starts a fresh cluster in DIR (scripts/pg_cluster.sh),
+# stopped and removed on exit.
+private_cluster() {
+  local dir=$1
+  bash "$_BB_REPO/scripts/pg_cluster.sh" start "$dir" >/dev/null 2>&1 || fail "could not start a private cluster in $dir"
+  on_exit bash "$_BB_REPO/scripts/pg_cluster.sh" stop "$dir"
+  CLUSTER_BASE=$dir
+  [[ -f "$dir/location" ]] && CLUSTER_BASE=$(<"$dir/location")
+  CLUSTER_SOCK=$(. "$dir/env" && echo "$PGHOST")
+  CLUSTER_PORT=$(. "$dir/env" && echo "$PGPORT")
+  CLUSTER_USER=$(. "$dir/env" && echo "$PGUSER")
 }

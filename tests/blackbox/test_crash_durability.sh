@@ -2,25 +2,23 @@
 # with synchronous_commit off (all but the last of a run): after a restart,
 # every recorded revision's table exists and no table exists without its
 # record (each revision and its state row one transaction), and running the
-# same upgrade again completes. On a cluster of its own (the shared test
-# cluster is not to be killed), with fsync and synchronous_commit on.
+# same upgrade again completes. Then MIGRATE_SHUTDOWN_RUNS times (default 10)
+# the same immediate shutdown at a random moment of a run of a transaction, a
+# concurrent index build and a backfill (faults_lib.sh), and a restart: the
+# state tells the truth, `status` names what was interrupted, and a rerun
+# completes. On a cluster of its own (the shared test cluster is not to be
+# killed), with fsync and synchronous_commit on.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/session_lib.sh"
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-PG_BIN=${MIGRATE_PG_BIN:-/usr/lib/postgresql/15/bin}
 readonly N=400
 
 scratch=$(scratch_dir)
-pg_dir=$scratch/crash-pg
-bash "$REPO/scripts/pg_cluster.sh" start "$pg_dir" >/dev/null 2>&1 || fail "could not start a private cluster"
-on_exit bash "$REPO/scripts/pg_cluster.sh" stop "$pg_dir"
-base=$pg_dir
-[[ -f "$pg_dir/location" ]] && base=$(<"$pg_dir/location")
-# shellcheck source=/dev/null
-PGHOST=$(. "$pg_dir/env" && echo "$PGHOST")
-PGPORT=$(. "$pg_dir/env" && echo "$PGPORT")
-as_owner() { if [[ $(id -u) == 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+private_cluster "$scratch/crash-pg"
+base=$CLUSTER_BASE
+# db_url and psql_db reach this cluster from here on.
+PGHOST=$CLUSTER_SOCK
+PGPORT=$CLUSTER_PORT
 
 url=$(db_url postgres)
 psql_db "$url" "ALTER SYSTEM SET fsync = on" >/dev/null
@@ -60,3 +58,35 @@ assert_eq "$N" "$(psql_db "$url" "SELECT count(*) FROM pg_tables WHERE schemanam
 run_migrate --dir "$dir" --database-url "$url" status
 assert_rc 0
 assert_out_contains "pending    none"
+
+# --- immediate shutdowns at random moments, each followed by a restart ---------
+RUNS=${MIGRATE_SHUTDOWN_RUNS:-10}
+psql_db "$(db_url postgres)" "CREATE DATABASE faults" >/dev/null
+url=$(db_url faults)
+q() { psql_db "$url" "$1"; }
+cd "$scratch"
+source "$(dirname "${BASH_SOURCE[0]}")/faults_lib.sh"
+write_fault_revisions
+killed=0 finished=0 resumed=0
+for ((run = 1; run <= RUNS; run++)); do
+  reset_fault_database
+  migrate_bg "shutdown$run" "${FAULT_UPGRADE[@]}"
+  sleep "$(python3 -c "import random; print(round(random.uniform(0.0, 0.45), 3))")"
+  as_owner "$PG_BIN/pg_ctl" stop -D "$base/data" -m immediate >/dev/null 2>&1 || fail "run $run: pg_ctl stop -m immediate failed"
+  rc=0
+  wait "$BG_PID" || rc=$?
+  if ((rc == 0)); then
+    finished=$((finished + 1))
+  else
+    killed=$((killed + 1))
+    grep -q "lost the connection to the database\|terminating connection\|cannot connect to the database" "shutdown$run.err" ||
+      fail "run $run: exit $rc without naming the lost connection: $(cat "shutdown$run.err")"
+    grep -q "please report" "shutdown$run.err" && fail "run $run: reported as unexpected: $(cat "shutdown$run.err")"
+  fi
+  as_owner "$PG_BIN/pg_ctl" start -D "$base/data" -l "$base/after-shutdown-$run.log" -w -t 60 -o "-p $PGPORT" >/dev/null 2>&1 ||
+    fail "run $run: the cluster did not restart: $(tail -n 20 "$base/after-shutdown-$run.log" 2>/dev/null)"
+  check_truth "$run"
+  rerun_completes "$run"
+  resumed=$((resumed + RESUMED))
+done
+echo "crash durability: $RUNS immediate shutdowns ($killed mid-run, $finished after the end); $resumed reruns needed --resume; state and schema agreed every time"

@@ -15,86 +15,17 @@ RUNS=${MIGRATE_FAULT_RUNS:-30}
 cd "$(scratch_dir)"
 url=$(new_db)
 q() { psql_db "$url" "$1"; }
-mkdir -p m
-cat >m/a00000000001.sql <<'SQL'
--- migrate:revision a00000000001
--- migrate:parents
--- migrate:message items, in one transaction
-
--- migrate:up
-CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL);
-INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 5000) AS g;
-SELECT pg_sleep(0.15);
-
--- migrate:down
-DROP TABLE items;
-SQL
-cat >m/a00000000002.sql <<'SQL'
--- migrate:revision a00000000002
--- migrate:parents a00000000001
--- migrate:message items by name, concurrently
--- migrate:transaction off
-
--- migrate:up
-SELECT pg_sleep(0.15);
-CREATE INDEX CONCURRENTLY items_name ON items (name);
-
--- migrate:down
-DROP INDEX CONCURRENTLY items_name;
-SQL
-cat >m/a00000000003.yaml <<'YAML'
-revision: a00000000003
-parents: [a00000000002]
-message: an upper-case name, backfilled
-operations:
-  - add_column: {table: items, column: shout, type: text, up: "upper(name)"}
-YAML
-opts=(--dir m --database-url "$url" upgrade --batch-size 500 --batch-pause 10ms)
+source "$(dirname "${BASH_SOURCE[0]}")/faults_lib.sh"
+write_fault_revisions
 
 migrate_backends_gone() {
   wait_until "$url" "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 200
 }
-phase_of() { q "SELECT coalesce((SELECT phase FROM migrate.revisions WHERE id = '$1'), 'none')"; }
-
-# The state rows against the schema objects they stand for.
-check_truth() {
-  local run=$1 p1 p2 p3
-  if [[ "$(q "SELECT to_regclass('migrate.revisions') IS NOT NULL")" == f ]]; then
-    assert_eq f "$(q "SELECT to_regclass('items') IS NOT NULL")" "run $run: no state, no table"
-    return
-  fi
-  p1=$(phase_of a00000000001) p2=$(phase_of a00000000002) p3=$(phase_of a00000000003)
-  case "$p1" in
-    complete) assert_eq t "$(q "SELECT count(*) = 5000 FROM items")" "run $run: a1 recorded, its rows there" ;;
-    none) assert_eq f "$(q "SELECT to_regclass('items') IS NOT NULL")" "run $run: a1 not recorded, no table" ;;
-    *) fail "run $run: a1 (one transaction) is $p1" ;;
-  esac
-  case "$p2" in
-    complete) assert_eq t "$(q "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('items_name')")" "run $run: a2 recorded, its index valid" ;;
-    none) assert_eq f "$(q "SELECT to_regclass('items_name') IS NOT NULL")" "run $run: a2 not recorded, no index" ;;
-    in_progress) ;;
-    *) fail "run $run: a2 is $p2" ;;
-  esac
-  case "$p3" in
-    expanded) assert_eq 0 "$(q "SELECT count(*) FROM items WHERE shout IS DISTINCT FROM upper(name)")" "run $run: a3 recorded, every row backfilled" ;;
-    none) assert_eq f "$(q "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('items') AND attname = 'shout' AND NOT attisdropped)")" "run $run: a3 not recorded, no column" ;;
-    in_progress) ;;
-    *) fail "run $run: a3 is $p3" ;;
-  esac
-  if [[ "$p2" == in_progress || "$p3" == in_progress ]]; then
-    run_migrate --dir m --database-url "$url" status
-    assert_rc 1
-    assert_out_contains "interrupted (no run holds the lock)"
-    [[ "$p2" == in_progress ]] && assert_out_contains a00000000002
-    [[ "$p3" == in_progress ]] && assert_out_contains a00000000003
-  fi
-  return 0
-}
 
 during_a1=0 during_a2=0 during_a3=0 after=0 resumed=0
 for ((run = 1; run <= RUNS; run++)); do
-  q "SET client_min_messages = warning; DROP TABLE IF EXISTS items; DROP SCHEMA IF EXISTS migrate CASCADE"
-  migrate_bg "run$run" "${opts[@]}"
+  reset_fault_database
+  migrate_bg "run$run" "${FAULT_UPGRADE[@]}"
   sleep "$(python3 -c "import random; print(round(random.uniform(0.0, 0.45), 3))")"
   q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()
      AND application_name LIKE 'migrate upgrade@%' AND application_name NOT LIKE '%(watch)'" >/dev/null
@@ -115,15 +46,8 @@ for ((run = 1; run <= RUNS; run++)); do
     fi
   fi
   check_truth "$run"
-  run_migrate "${opts[@]}"
-  if [[ "$RC" != 0 ]]; then
-    assert_err_contains "migrate upgrade --resume"
-    run_migrate "${opts[@]}" --resume
-    resumed=$((resumed + 1))
-  fi
-  assert_rc 0
-  assert_eq "complete complete expanded" "$(q "SELECT string_agg(phase, ' ' ORDER BY id) FROM migrate.revisions")" "run $run: the rerun completes"
-  check_truth "$run (rerun)"
+  rerun_completes "$run"
+  resumed=$((resumed + RESUMED))
 done
 echo "faults: $RUNS runs terminated: $during_a1 in the transaction, $during_a2 around the concurrent index, $during_a3 in the backfill, $after after the end; $resumed reruns needed --resume; state and schema agreed every time"
 

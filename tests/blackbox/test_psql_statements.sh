@@ -245,7 +245,7 @@ only_the_sections_a_command_runs_are_parsed() {
   table_exists "$DATABASE_URL" t || fail "a refused downgrade ran"
   run_migrate status
   assert_rc 0
-  assert_out_matches '^server +PostgreSQL 15\.[0-9]+$'
+  assert_out_matches '^server +PostgreSQL 15\.[0-9]+ at socket '
   run_migrate status --json
   [[ "$(json_out 'd["server_version"]')" == 15.* ]] || fail "status --json has no server_version"
 }

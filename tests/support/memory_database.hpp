@@ -60,6 +60,8 @@ struct MemoryServer {
   std::string name = "memory";
   // A standby: pg_is_in_recovery() is true.
   bool standby = false;
+  // Where a connection to it arrives, as endpoint() says it.
+  engine::Endpoint endpoint{"memory", "5432", ""};
 
   const core::AppliedRevision* find(const std::string& id) const;
 };
@@ -96,6 +98,7 @@ class MemoryDatabase : public engine::Database {
   core::ForeignState foreign_state() override;
   bool in_recovery() override { return m_server.standby; }
   int server_version() override { return 150000; }
+  engine::Endpoint endpoint() override { return m_server.endpoint; }
   std::optional<ToolStateTable> tool_state(core::ImportTool) override { return std::nullopt; }
 
   void run(const engine::Batch& batch) override;

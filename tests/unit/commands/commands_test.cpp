@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "commands/endpoint_text.hpp"
 #include "commands/json_document.hpp"
 #include "core/revisions/revision_loader.hpp"
 #include "support/command_fakes.hpp"
@@ -101,6 +102,23 @@ TEST_CASE("run_upgrade: a standby is refused before the lock; status says it is 
   auto status = world.environment("status");
   migrate::commands::run_status(status, {});
   CHECK_THAT(world.out.str(), Catch::Contains("(a standby: read-only)"));
+}
+
+TEST_CASE("run_status: the server line names the host reached and whether TLS is in use") {
+  World world;
+  world.server.endpoint = {"db-b.internal", "5433", "TLSv1.3"};
+  auto status = world.environment("status");
+  migrate::commands::run_status(status, {});
+  CHECK_THAT(world.out.str(),
+             Catch::Contains("server     PostgreSQL 15.0 at db-b.internal:5433, TLS (TLSv1.3)\n"));
+}
+
+TEST_CASE("endpoint_text: host and port, TLS or not; a socket directory as such") {
+  using migrate::commands::endpoint_text;
+  CHECK(endpoint_text({"10.0.0.7", "5432", "TLSv1.3"}) == "10.0.0.7:5432, TLS (TLSv1.3)");
+  CHECK(endpoint_text({"db", "5432", ""}) == "db:5432, no TLS");
+  CHECK(endpoint_text({"/run/postgresql", "5432", ""}) == "socket /run/postgresql, port 5432");
+  CHECK(endpoint_text({}).empty());
 }
 
 TEST_CASE("run_upgrade: refuses unknown revisions before writing anything (exit 3)") {

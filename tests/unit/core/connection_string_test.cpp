@@ -143,3 +143,27 @@ TEST_CASE(
   CHECK(migrate::core::connect_failure_hint("Connection refused") ==
         "check --database-url, DATABASE_URL or migrate.yaml, and that the server is running");
 }
+
+TEST_CASE("connect_failure_hint: TLS failures name the setting that decides them") {
+  using migrate::core::connect_failure_hint;
+  const std::string wrong_ca = connect_failure_hint(
+      "connection to server at \"localhost\" (127.0.0.1), port 5 failed: SSL error: certificate "
+      "verify failed");
+  CHECK(wrong_ca.find("sslrootcert") != std::string::npos);
+  const std::string wrong_host = connect_failure_hint(
+      "connection to server at \"127.0.0.1\", port 5 failed: server certificate for \"localhost\" "
+      "does not match host name \"127.0.0.1\"");
+  CHECK(wrong_host.find("verify-ca") != std::string::npos);
+  CHECK(wrong_host.find("hostaddr=") != std::string::npos);
+  CHECK(connect_failure_hint("root certificate file \"/x/root.crt\" does not exist")
+            .find("set sslrootcert") != std::string::npos);
+  CHECK(
+      connect_failure_hint("server does not support SSL, but SSL was required").find("ssl = off") !=
+      std::string::npos);
+}
+
+TEST_CASE("connect_failure_hint: no primary among several hosts says the hosts are standbys") {
+  CHECK(migrate::core::connect_failure_hint(
+            "connection to server at \"127.0.0.1\", port 5 failed: session is read-only")
+            .find("each is a standby") != std::string::npos);
+}
