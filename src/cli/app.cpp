@@ -241,6 +241,9 @@ App::App()
                   "never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  m_app.add_flag("--no-cache", o.global.no_cache,
+                 "Read and parse every revision file, neither reading nor writing the cache of "
+                 "parsed files (status, heads, history; see docs/configuration.md)");
   m_app.add_option("--wait", o.global.wait,
                    "Retry connecting for up to this long while the database is starting (e.g. "
                    "30s); exit 1 if it never answers");

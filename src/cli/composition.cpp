@@ -19,6 +19,7 @@
 #include "fs/migrations_dir.hpp"
 #include "fs/pg_dump.hpp"
 #include "fs/release_files.hpp"
+#include "fs/revision_cache.hpp"
 #include "pg/pg_database.hpp"
 
 namespace migrate::cli {
@@ -169,6 +170,19 @@ Composition::Composition(const GlobalOptions& options, std::string command, Outp
         // No ExitOnSignal here: other targets may be mid-revision, and a signal
         // must let them finish; connect_timeout bounds this wait.
         return std::make_unique<pg::PgDatabase>(connection, application_name, *state);
+      },
+      [this, dir, verbose = settings.verbose,
+       cache_dir = options.no_cache ? std::string()
+                                    : fs::cache_dir_from(env("MIGRATE_CACHE_DIR"),
+                                                         env("XDG_CACHE_HOME"), env("HOME"))] {
+        fs::SummaryLoad load = fs::load_revision_summaries(dir, cache_dir);
+        if (verbose)
+          m_reporter->info(cache_dir.empty()
+                               ? fmt::format("read {} revision files (--no-cache)", load.files)
+                               : fmt::format("read {} revision files, {} of them from the cache {}",
+                                             load.files, load.from_cache, load.cache_path));
+        if (verbose && !load.cache_note.empty()) m_reporter->info(load.cache_note);
+        return std::move(load.graph);
       }};
   m_environment = std::make_unique<commands::Environment>(std::move(settings), std::move(seams));
 }

@@ -29,6 +29,7 @@ struct GlobalOptions {
   bool quiet = false;
   std::string color = "auto";  // auto, always, never
   std::string wait;            // retry connecting for this long ("": once)
+  bool no_cache = false;       // read every file, ignoring the cache of parsed files
 };
 
 // What the command's stdout is: results, or (`--sql`) a script that must be

@@ -10,6 +10,13 @@ core::RevisionGraph Environment::load_graph(Drafts drafts) const {
   return graph;
 }
 
+core::RevisionGraph Environment::load_summary_graph() const {
+  if (!m_seams.load_summary_graph) return load_graph();
+  core::RevisionGraph graph = m_seams.load_summary_graph();
+  warn_drafts(graph);
+  return graph;
+}
+
 // A draft is what `migrate new` writes: reading commands go on, so that two
 // revisions can be scaffolded before either is written.
 void Environment::warn_drafts(const core::RevisionGraph& graph) const {

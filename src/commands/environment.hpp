@@ -63,6 +63,9 @@ class Environment {
     std::function<std::unique_ptr<engine::Database>(const std::string& connection,
                                                     const std::string& schema)>
         connect_to = {};
+    // The graph of summaries (no content, sections or operations), from the
+    // cache of parsed files where it is up to date; unset: load_graph.
+    std::function<core::RevisionGraph()> load_summary_graph = {};
   };
 
   Environment(Settings settings, Seams seams)
@@ -83,6 +86,9 @@ class Environment {
   // warn_drafts once they have refused the drafts they would apply.
   enum class Drafts { warn, later };
   core::RevisionGraph load_graph(Drafts drafts = Drafts::warn) const;
+  // The same graph of summaries only (Revision::summary_only: no content,
+  // sections or operations), for commands that run and print no SQL.
+  core::RevisionGraph load_summary_graph() const;
   void warn_drafts(const core::RevisionGraph& graph) const;
   // Throws a usage Error when the release cannot be read, InvalidFilesError
   // for invalid files in it.

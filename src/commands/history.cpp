@@ -81,7 +81,7 @@ std::string applied_detail(const core::AppliedRevision& record) {
 }  // namespace
 
 int run_history(Environment& env, const HistoryOptions& options) {
-  core::RevisionGraph graph = env.load_graph();
+  core::RevisionGraph graph = env.load_summary_graph();
   std::vector<bool> in = options.range.empty() ? std::vector<bool>(graph.size(), true)
                                                : core::revision_range(graph, options.range);
   std::optional<Records> records = read_records(env);
@@ -156,7 +156,7 @@ int run_history(Environment& env, const HistoryOptions& options) {
 }
 
 int run_heads(Environment& env) {
-  core::RevisionGraph graph = env.load_graph();
+  core::RevisionGraph graph = env.load_summary_graph();
   if (env.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& id : graph.heads()) list.push_back(revision_json(graph, graph.get(id)));

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "commands/confirm.hpp"
@@ -74,10 +75,18 @@ int run_stamp(Environment& env, const StampOptions& options) {
       return 0;
     }
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
-    for (const auto& id : plan.record)
-      batch.statements.push_back(
-          engine::state::Record{&graph.get(id), core::AppliedPhase::complete, provenance,
-                                "recorded by `migrate stamp` without running it", 0});
+    // Many rows per statement: a stamp of 50,000 revisions holds 50 statements
+    // rather than 50,000, each rendered only when its part of the batch is sent.
+    constexpr size_t k_rows_per_statement = 1000;
+    for (size_t first = 0; first < plan.record.size(); first += k_rows_per_statement) {
+      engine::state::RecordMany rows{{},
+                                     core::AppliedPhase::complete,
+                                     provenance,
+                                     "recorded by `migrate stamp` without running it"};
+      for (size_t i = first; i < std::min(plan.record.size(), first + k_rows_per_statement); ++i)
+        rows.revisions.push_back(&graph.get(plan.record[i]));
+      batch.statements.push_back(std::move(rows));
+    }
     if (!plan.record.empty() || !plan.forget.empty())
       batch.statements.push_back(engine::state::Event{
           "stamp", options.target,

@@ -52,11 +52,19 @@ void print_invalid_indexes(std::ostream& out, const report::Style& style,
 }  // namespace
 
 int run_status(Environment& env, const StatusOptions& options) {
-  core::RevisionGraph graph = env.load_graph();
+  core::RevisionGraph graph = env.load_summary_graph();
   auto database = env.connect();
   engine::Database::StatusReads reads = database->read_status(env.schema());
   const std::vector<core::AppliedRevision>& applied = reads.applied;
   core::Status status = core::compute_status(graph, applied);
+  // Revisions the files do not know are described in full (when, by whom,
+  // from where), in the order they were applied: read again, which only
+  // such a database pays for.
+  if (!status.unknown.empty()) {
+    status.unknown.clear();
+    for (auto& record : engine::read_applied(*database, env.schema()))
+      if (!graph.contains(record.id)) status.unknown.push_back(std::move(record));
+  }
   const std::optional<engine::LockHolder>& holder = reads.holder;
   core::ForeignState foreign = applied.empty() ? database->foreign_state() : core::ForeignState{};
   bool unadopted = core::needs_adoption(foreign);

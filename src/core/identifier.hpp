@@ -1,5 +1,6 @@
-// PostgreSQL's limit on identifier length, and the stable hash migrate uses
-// to shorten generated names and to derive its advisory lock key.
+// PostgreSQL's limit on identifier length, and the stable hashes migrate uses
+// to shorten generated names, to derive its advisory lock key and to check
+// and name its cache files.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,16 @@ inline uint32_t fnv1a(std::string_view text) {
   for (unsigned char c : text) {
     hash ^= c;
     hash *= 16777619u;
+  }
+  return hash;
+}
+
+// FNV-1a, 64 bits, likewise.
+inline uint64_t fnv1a_64(std::string_view text) {
+  uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
   }
   return hash;
 }

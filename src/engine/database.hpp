@@ -32,7 +32,10 @@ class Database {
   // What `status` reads: the layout, the applied revisions (refusing a layout
   // newer than this tool's, as engine::read_applied does), the lock holder and
   // the INVALID indexes. PostgreSQL answers it in one round trip when the state
-  // is of this tool's layout; the default asks for each in turn.
+  // is of this tool's layout; the default asks for each in turn. Of each
+  // applied revision only the id, parents, checksum, phase, running phase and
+  // steps done are sure to be read, in no particular order: read_applied()
+  // has the rest (status asks for it when a revision is unknown).
   struct StatusReads {
     StateLayout layout;
     std::vector<core::AppliedRevision> applied;

@@ -29,6 +29,15 @@ struct Record {
   long long duration_ms = -1;
 };
 
+// Records each of `revisions` as Record would, all with one phase, provenance
+// and note: one statement for many rows (a stamp of thousands of revisions).
+struct RecordMany {
+  std::vector<const core::Revision*> revisions;
+  core::AppliedPhase phase = core::AppliedPhase::complete;
+  Provenance provenance;
+  std::string note;
+};
+
 // Marks a revision in progress: `running_phase` with `steps_done` steps done.
 struct MarkInProgress {
   const core::Revision* revision = nullptr;
@@ -83,7 +92,7 @@ struct ClearBackfill {
   std::string id;
 };
 
-using Change = std::variant<Record, MarkInProgress, SetProgress, SetNote, SetPhase, Forget,
-                            UpdateChecksum, Event, SaveBackfill, ClearBackfill>;
+using Change = std::variant<Record, RecordMany, MarkInProgress, SetProgress, SetNote, SetPhase,
+                            Forget, UpdateChecksum, Event, SaveBackfill, ClearBackfill>;
 
 }  // namespace migrate::engine::state

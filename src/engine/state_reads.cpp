@@ -109,41 +109,76 @@ std::vector<core::AppliedRevision> StateSql::applied_in_order(
   return records;
 }
 
-core::AppliedRevision StateSql::applied_from(const Row& row) {
-  core::AppliedRevision record;
-  record.id = text_of(row, 0);
-  const std::string& parents = text_of(row, 1);
+namespace {
+
+std::vector<std::string> parents_of(const std::string& parents) {
+  std::vector<std::string> ids;
   for (size_t pos = 0; pos < parents.size();) {
     size_t end = parents.find(' ', pos);
     if (end == std::string::npos) end = parents.size();
-    if (end > pos) record.parents.push_back(parents.substr(pos, end - pos));
+    if (end > pos) ids.push_back(parents.substr(pos, end - pos));
     pos = end + 1;
   }
+  return ids;
+}
+
+core::AppliedPhase phase_of(const std::string& text, const std::string& what) {
+  auto phase = core::applied_phase_named(text);
+  if (!phase)
+    throw Error(ExitCode::runtime,
+                fmt::format("{}: unknown phase '{}' in the state table", what, text),
+                "the state tables may have been edited by hand, or written by a newer migrate");
+  return *phase;
+}
+
+std::optional<core::Phase> running_phase_of(const std::string& text, const std::string& what) {
+  if (text.empty()) return std::nullopt;
+  auto phase = core::phase_named(text);
+  if (!phase)
+    throw Error(ExitCode::runtime,
+                fmt::format("{}: unknown running phase '{}' in the state table", what, text),
+                "the state tables may have been edited by hand, or written by a newer migrate");
+  return phase;
+}
+
+}  // namespace
+
+core::AppliedRevision StateSql::applied_from(const Row& row) {
+  core::AppliedRevision record;
+  record.id = text_of(row, 0);
+  record.parents = parents_of(text_of(row, 1));
   record.message = text_of(row, 2);
   record.checksum = text_of(row, 3);
   std::string what = "revision " + record.id;
-  auto phase = core::applied_phase_named(text_of(row, 4));
-  if (!phase)
-    throw Error(ExitCode::runtime,
-                fmt::format("{}: unknown phase '{}' in the state table", what, text_of(row, 4)),
-                "the state tables may have been edited by hand, or written by a newer migrate");
-  record.phase = *phase;
+  record.phase = phase_of(text_of(row, 4), what);
   record.applied_at = text_of(row, 5);
   record.applied_by = text_of(row, 6);
   record.duration_ms = core::parse_integer(text_of(row, 7), what + " duration_ms");
   record.tool_version = text_of(row, 8);
   record.source = text_of(row, 9);
   record.path = text_of(row, 10);
-  if (!text_of(row, 11).empty()) {
-    record.running_phase = core::phase_named(text_of(row, 11));
-    if (!record.running_phase)
-      throw Error(
-          ExitCode::runtime,
-          fmt::format("{}: unknown running phase '{}' in the state table", what, text_of(row, 11)),
-          "the state tables may have been edited by hand, or written by a newer migrate");
-  }
+  record.running_phase = running_phase_of(text_of(row, 11), what);
   record.steps_done = static_cast<int>(core::parse_integer(text_of(row, 12), what + " steps_done"));
   record.note = text_of(row, 13);
+  return record;
+}
+
+std::string StateSql::status_applied() const {
+  return fmt::format(
+      "SELECT id, array_to_string(parents, ' '), checksum, phase, coalesce(running_phase, ''), "
+      "steps_done FROM {}",
+      table("revisions"));
+}
+
+core::AppliedRevision StateSql::status_record_from(const Row& row) {
+  core::AppliedRevision record;
+  record.id = text_of(row, 0);
+  record.parents = parents_of(text_of(row, 1));
+  record.checksum = text_of(row, 2);
+  std::string what = "revision " + record.id;
+  record.phase = phase_of(text_of(row, 3), what);
+  record.running_phase = running_phase_of(text_of(row, 4), what);
+  record.steps_done = static_cast<int>(core::parse_integer(text_of(row, 5), what + " steps_done"));
   return record;
 }
 

@@ -83,25 +83,51 @@ std::vector<std::string> StateSql::ensure_layout() const {
   return sql;
 }
 
+// The VALUES rows of record()/record_many(), appended to `out`.
+static void append_record_row(std::string& out, const core::Revision& revision,
+                              core::AppliedPhase phase, const std::string& duration,
+                              const std::string& quoted_tool_version,
+                              const std::string& quoted_source, const std::string& quoted_note) {
+  fmt::format_to(
+      std::back_inserter(out), "({}, {}, {}, {}, {}, NULL, 0, now(), {}, {}, {}, {}, {}, {}, {})",
+      quote_literal(revision.id), text_array(revision.parents), quote_literal(revision.message),
+      quote_literal(core::checksum(revision.content)), quote_literal(core::to_string(phase)),
+      k_applied_by, duration, quoted_tool_version, quoted_source, quote_literal(revision.path),
+      quote_literal(revision.content), quoted_note);
+}
+
+static std::string record_statement(const StateSql& state, const std::string& rows) {
+  return fmt::format(
+      "INSERT INTO {0} (id, parents, message, checksum, phase, running_phase, steps_done, "
+      "applied_at, applied_by, duration_ms, tool_version, source, path, content, note) VALUES {1} "
+      "ON CONFLICT (id) DO UPDATE SET phase = EXCLUDED.phase, running_phase = NULL, steps_done = "
+      "0, checksum = EXCLUDED.checksum, duration_ms = {0}.duration_ms + EXCLUDED.duration_ms, "
+      "note = EXCLUDED.note",
+      state.table("revisions"), rows);
+}
+
 std::string StateSql::record(const core::Revision& revision, core::AppliedPhase phase,
                              const std::string& source, const std::string& tool_version,
                              const std::string& note, long long duration_ms) const {
-  return fmt::format(
-      "INSERT INTO {0} (id, parents, message, checksum, phase, running_phase, steps_done, "
-      "applied_at, "
-      "applied_by, duration_ms, tool_version, source, path, content, note) VALUES ({1}, {2}, {3}, "
-      "{4}, {5}, "
-      "NULL, 0, now(), {6}, {7}, {8}, {9}, {10}, {11}, {12}) ON CONFLICT (id) DO UPDATE SET phase "
-      "= "
-      "EXCLUDED.phase, running_phase = NULL, steps_done = 0, checksum = EXCLUDED.checksum, "
-      "duration_ms = "
-      "{0}.duration_ms + EXCLUDED.duration_ms, note = EXCLUDED.note",
-      table("revisions"), quote_literal(revision.id), text_array(revision.parents),
-      quote_literal(revision.message), quote_literal(core::checksum(revision.content)),
-      quote_literal(core::to_string(phase)), k_applied_by,
-      duration_ms >= 0 ? std::to_string(duration_ms) : std::string(k_duration),
-      quote_literal(tool_version), quote_literal(source), quote_literal(revision.path),
-      quote_literal(revision.content), quote_literal(note));
+  std::string row;
+  append_record_row(row, revision, phase,
+                    duration_ms >= 0 ? std::to_string(duration_ms) : std::string(k_duration),
+                    quote_literal(tool_version), quote_literal(source), quote_literal(note));
+  return record_statement(*this, row);
+}
+
+std::string StateSql::record_many(const std::vector<const core::Revision*>& revisions,
+                                  core::AppliedPhase phase, const std::string& source,
+                                  const std::string& tool_version, const std::string& note) const {
+  const std::string quoted_tool_version = quote_literal(tool_version);
+  const std::string quoted_source = quote_literal(source);
+  const std::string quoted_note = quote_literal(note);
+  std::string rows;
+  for (const core::Revision* revision : revisions) {
+    if (!rows.empty()) rows += ", ";
+    append_record_row(rows, *revision, phase, "0", quoted_tool_version, quoted_source, quoted_note);
+  }
+  return record_statement(*this, rows);
 }
 
 std::string StateSql::mark_in_progress(const core::Revision& revision, core::Phase running_phase,
@@ -180,6 +206,10 @@ std::string StateSql::sql(const state::Change& change) const {
     std::string operator()(const state::Record& c) const {
       return state.record(*c.revision, c.phase, c.provenance.source, c.provenance.tool_version,
                           c.note, c.duration_ms);
+    }
+    std::string operator()(const state::RecordMany& c) const {
+      return state.record_many(c.revisions, c.phase, c.provenance.source, c.provenance.tool_version,
+                               c.note);
     }
     std::string operator()(const state::MarkInProgress& c) const {
       return state.mark_in_progress(*c.revision, c.running_phase, c.steps_done, c.provenance.source,

@@ -41,6 +41,10 @@ class StateSql {
   std::string record(const core::Revision& revision, core::AppliedPhase phase,
                      const std::string& source, const std::string& tool_version,
                      const std::string& note = {}, long long duration_ms = -1) const;
+  // The same for several revisions in one statement (duration 0: not run).
+  std::string record_many(const std::vector<const core::Revision*>& revisions,
+                          core::AppliedPhase phase, const std::string& source,
+                          const std::string& tool_version, const std::string& note) const;
   // Marks a revision in progress: `running_phase` with `steps_done` steps done.
   std::string mark_in_progress(const core::Revision& revision, core::Phase running_phase,
                                int steps_done, const std::string& source,
@@ -80,6 +84,12 @@ class StateSql {
       size_t count, const std::function<void(size_t, Row&)>& fill);
   // Throws Error(runtime) for a value that is not what migrate writes.
   static core::AppliedRevision applied_from(const Row& row);
+  // What `status` needs of each applied revision, in this tool's layout: id,
+  // parents, checksum, phase, running phase and steps done, unsorted (a third
+  // of the server's time of applied() on a large history); the rows
+  // status_record_from() reads.
+  std::string status_applied() const;
+  static core::AppliedRevision status_record_from(const Row& row);
   std::string content(const std::string& id) const;
   // One row (last_key as text[], rows_done, finished) or none.
   std::string backfill_progress(const std::string& id, int step) const;

@@ -348,8 +348,8 @@ engine::Database::StatusReads PgDatabase::read_status(const std::string& schema)
   // is read the long way.
   SimpleQuery query;
   query.statements = {m_impl->state.probe(), m_impl->state.layout_version(),
-                      m_impl->state.applied(current_columns()),
-                      lock_holder_sql(m_impl->state, m_impl->key), k_invalid_indexes_sql};
+                      m_impl->state.status_applied(), lock_holder_sql(m_impl->state, m_impl->key),
+                      k_invalid_indexes_sql};
   // The applied rows become records while their result is alive (a copy of
   // every row first would be most of status's memory on a large history).
   // A bad row is reported once every result has been read, so that the
@@ -358,9 +358,13 @@ engine::Database::StatusReads PgDatabase::read_status(const std::string& schema)
   std::exception_ptr bad_row;
   query.read_rows[2] = [&](const PGresult* result) {
     try {
-      applied = engine::StateSql::applied_in_order(
-          static_cast<size_t>(PQntuples(result)),
-          [&](size_t i, Row& into) { read_row(result, static_cast<int>(i), into); });
+      const int count = PQntuples(result);
+      applied.reserve(static_cast<size_t>(count));
+      Row row;
+      for (int i = 0; i < count; ++i) {
+        read_row(result, i, row);
+        applied.push_back(engine::StateSql::status_record_from(row));
+      }
     } catch (...) {
       bad_row = std::current_exception();
     }

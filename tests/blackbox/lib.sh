@@ -43,6 +43,8 @@ unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGPASSWORD PGPASSFILE PGSERVICE
 source "$MIGRATE_TEST_PGENV"
 
 _BB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/migrate-bb.XXXXXX")
+# The cache of parsed revision files: the test's own, not the user's.
+export MIGRATE_CACHE_DIR=$_BB_TMP/cache
 # Databases to drop, one per line; a file because new_db runs in $(...).
 _BB_DBS=$_BB_TMP/databases
 : >"$_BB_DBS"

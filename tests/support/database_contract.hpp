@@ -98,6 +98,58 @@ inline void record_and_read(ContractFixture& f) {
   CHECK(db->read_content("b") == b.content);
 }
 
+// What status needs of each record, as read_applied() has it; the order is free.
+inline void status_reads_agree_with_read_applied(ContractFixture& f) {
+  auto db = f.session();
+  db->create_state();
+  core::Revision a = revision("a"), b = revision("b", {"a"}), c = revision("c", {"a", "b"});
+  db->run({{engine::state::Record{&a, core::AppliedPhase::complete, {"v1", "0.1.0"}, "", 1},
+            engine::state::Record{&b, core::AppliedPhase::expanded, {"v1", "0.1.0"}, ""},
+            engine::state::MarkInProgress{&c, core::Phase::contract, 3, {"", "0.1.0"}}},
+           true});
+  auto reads = f.session()->read_status("migrate");
+  auto full = f.session()->read_applied();
+  REQUIRE(reads.applied.size() == 3);
+  for (const auto& record : full) {
+    const auto* read = find(reads.applied, record.id);
+    REQUIRE(read);
+    CHECK(read->parents == record.parents);
+    CHECK(read->checksum == record.checksum);
+    CHECK(read->phase == record.phase);
+    CHECK(read->running_phase == record.running_phase);
+    CHECK(read->steps_done == record.steps_done);
+  }
+  CHECK(find(reads.applied, "c")->running_phase == core::Phase::contract);
+  CHECK(find(reads.applied, "c")->steps_done == 3);
+}
+
+// Many rows in one statement, each as a Record of its own would write it.
+inline void record_many(ContractFixture& f) {
+  auto db = f.session();
+  db->create_state();
+  core::Revision a = revision("a"), b = revision("b", {"a"}), c = revision("c", {"b"});
+  db->run(
+      {{engine::state::Record{&a, core::AppliedPhase::expanded, {"v0", "0.1.0"}, "old", 4}}, true});
+  db->run({{engine::state::RecordMany{
+               {&a, &b, &c}, core::AppliedPhase::complete, {"v2", "0.2.0"}, "stamped"}},
+           true});
+  auto applied = f.session()->read_applied();
+  REQUIRE(applied.size() == 3);
+  for (const char* id : {"a", "b", "c"}) {
+    const auto* record = find(applied, id);
+    REQUIRE(record);
+    CHECK(record->phase == core::AppliedPhase::complete);
+    CHECK(record->note == "stamped");
+  }
+  CHECK(find(applied, "c")->parents == std::vector<std::string>{"b"});
+  CHECK(find(applied, "b")->checksum == core::checksum(b.content));
+  CHECK(find(applied, "b")->source == "v2");
+  CHECK(find(applied, "b")->tool_version == "0.2.0");
+  CHECK(find(applied, "b")->duration_ms == 0);
+  CHECK(find(applied, "a")->duration_ms == 4);  // the earlier row, updated
+  CHECK(f.session()->read_content("c") == c.content);
+}
+
 inline void progress_phase_forget(ContractFixture& f) {
   auto db = f.session();
   db->create_state();
@@ -298,6 +350,9 @@ inline void empty_table_backfill(ContractFixture& f) {
                         "create_state makes the current layout, idempotently")                   \
   MIGRATE_CONTRACT_CASE(Fixture, label, record_and_read,                                         \
                         "recorded revisions read back with their provenance")                    \
+  MIGRATE_CONTRACT_CASE(Fixture, label, status_reads_agree_with_read_applied,                    \
+                        "status reads what read_applied has of each record")                     \
+  MIGRATE_CONTRACT_CASE(Fixture, label, record_many, "many records in one statement")            \
   MIGRATE_CONTRACT_CASE(Fixture, label, progress_phase_forget,                                   \
                         "in-progress marks, phases and forgetting")                              \
   MIGRATE_CONTRACT_CASE(Fixture, label, failed_transaction_changes_nothing,                      \

@@ -185,6 +185,10 @@ void MemoryDatabase::apply(const engine::Statement& statement, MemoryServer::Sta
       r.note = c.note;
       s.revisions.push_back(std::move(r));
     }
+    void operator()(const state::RecordMany& c) {
+      for (const core::Revision* revision : c.revisions)
+        (*this)(state::Record{revision, c.phase, c.provenance, c.note, 0});
+    }
     void operator()(const state::MarkInProgress& c) {
       core::AppliedRevision* r = row(c.revision->id);
       if (!r) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -49,11 +50,21 @@ struct Revision {
   // says so, 0 for a revision that runs something or a merge.
   int draft_line = 0;
 
+  // A summary (core::summarize, or an entry of the cache of parsed files)
+  // holds no content, sections or operations: only what status, heads and
+  // history read, with the content's checksum and whether a contract phase
+  // exists worked out when the file was parsed.
+  bool summary_only = false;
+  bool summary_has_contract = false;
+  std::string summary_checksum;
+
   bool is_merge() const { return parents.size() > 1; }
   bool is_draft() const { return draft_line > 0; }
   bool is_root() const { return parents.empty(); }
   // True when the contract phase has anything to run.
   bool has_contract() const;
+  // True when `recorded` (a state row's checksum) is this revision's content's.
+  bool checksum_matches(std::string_view recorded) const;
 };
 
 // What is missing in a draft, located at its draft_line ("a.sql:4: the 'up'

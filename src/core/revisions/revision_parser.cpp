@@ -75,10 +75,16 @@ std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileP
 }
 
 bool Revision::has_contract() const {
+  if (summary_only) return summary_has_contract;
   if (format == RevisionFormat::sql) return contract.present && !contract.text.empty();
   for (const auto& operation : operations)
     if (operation_has_contract(operation)) return true;
   return false;
+}
+
+bool Revision::checksum_matches(std::string_view recorded) const {
+  if (summary_only) return recorded == summary_checksum;
+  return core::checksum_matches(recorded, content);
 }
 
 FileProblem draft_problem(const Revision& revision) {

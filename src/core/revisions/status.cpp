@@ -6,8 +6,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/revisions/checksum.hpp"
-
 namespace migrate::core {
 
 Status compute_status(const RevisionGraph& graph, const std::vector<AppliedRevision>& applied) {
@@ -27,7 +25,7 @@ Status compute_status(const RevisionGraph& graph, const std::vector<AppliedRevis
     }
     const AppliedRevision& record = *found->second;
     status.applied.push_back(id);
-    if (!checksum_matches(record.checksum, graph.get(id).content)) status.changed.push_back(id);
+    if (!graph.get(id).checksum_matches(record.checksum)) status.changed.push_back(id);
     if (record.phase == AppliedPhase::expanded) status.expanded.push_back(id);
     if (record.phase == AppliedPhase::in_progress) status.in_progress.push_back(id);
   }
