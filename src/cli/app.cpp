@@ -96,6 +96,9 @@ void add_execution_options(CLI::App* command, RunOptions& run) {
       ->capture_default_str();
   command->add_option("--batch-pause", run.batch_pause, "Pause between backfill batches")
       ->capture_default_str();
+  command->add_option("--batch-time", run.batch_time,
+                      "Size backfill batches to take about this long each (e.g. 500ms), starting "
+                      "from --batch-size rows");
   command->add_flag(
       "--resume", run.resume,
       "Re-run the statement an interrupted non-transactional revision stopped at, then continue");

@@ -21,6 +21,7 @@ struct RunOptions {
   std::string terminate_blockers_after;
   int batch_size = 1000;
   std::string batch_pause = "0";
+  std::string batch_time;  // "": every batch --batch-size rows
   std::string source;
   bool ignore_unknown = false;
   // Run on a database that holds tables or another tool's state but no migrate state.

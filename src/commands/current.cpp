@@ -45,16 +45,14 @@ int run_wait(Environment& env) {
   auto database = env.connect();
   std::string version = core::server_version_text(database->server_version());
   const engine::Endpoint reached = database->endpoint();
-  if (env.json())
-    write_json(env, {{"database", env.database_display()},
-                     {"server_version", version},
-                     {"host", reached.host},
-                     {"port", reached.port},
-                     {"tls", reached.tls.empty() ? nlohmann::json(nullptr)
-                                                 : nlohmann::json(reached.tls)}});
-  else
-    env.out() << fmt::format("{} answers (PostgreSQL {} at {})\n", env.database_display(), version,
-                             endpoint_text(reached));
+  if (env.json()) {
+    nlohmann::json result = {{"database", env.database_display()}, {"server_version", version}};
+    result.update(endpoint_json(reached));
+    write_json(env, result);
+    return 0;
+  }
+  env.out() << fmt::format("{} answers (PostgreSQL {} at {})\n", env.database_display(), version,
+                           endpoint_text(reached));
   return 0;
 }
 

@@ -14,4 +14,10 @@ std::string endpoint_text(const engine::Endpoint& endpoint) {
       endpoint.tls.empty() ? std::string("no TLS") : fmt::format("TLS ({})", endpoint.tls));
 }
 
+nlohmann::json endpoint_json(const engine::Endpoint& endpoint) {
+  return {{"host", endpoint.host},
+          {"port", endpoint.port},
+          {"tls", endpoint.tls.empty() ? nlohmann::json(nullptr) : nlohmann::json(endpoint.tls)}};
+}
+
 }  // namespace migrate::commands

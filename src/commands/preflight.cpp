@@ -54,6 +54,12 @@ engine::ExecutionOptions execution_options(const Environment& env, const RunOpti
         parse_duration(options.terminate_blockers_after, "--terminate-blockers-after");
   execution.backfill_batch = options.batch_size;
   execution.backfill_pause = parse_duration(options.batch_pause, "--batch-pause");
+  if (!options.batch_time.empty()) {
+    execution.backfill_time = parse_duration(options.batch_time, "--batch-time");
+    if (execution.backfill_time.count() == 0)
+      throw usage_error("--batch-time must be more than 0",
+                        "leave it out for batches of exactly --batch-size rows");
+  }
   if (options.resume && options.skip_interrupted)
     throw usage_error(
         "--resume and --skip-interrupted exclude each other",

@@ -102,9 +102,6 @@ int run_status(Environment& env, const StatusOptions& options) {
         {"schema", env.schema()},
         {"server_version", core::server_version_text(database->server_version())},
         {"standby", standby},
-        {"host", reached.host},
-        {"port", reached.port},
-        {"tls", reached.tls.empty() ? nlohmann::json(nullptr) : nlohmann::json(reached.tls)},
         {"dir", env.dir()},
         {"applied", status.applied},
         {"pending", status.pending},
@@ -119,6 +116,7 @@ int run_status(Environment& env, const StatusOptions& options) {
         {"consistent", status.consistent() && !unadopted},
         {"invalid_indexes", invalid_indexes_json(invalid)},
         {"exit_code", code}};
+    result.update(endpoint_json(reached));
     write_json(env, result);
     return code;
   }

@@ -4,6 +4,7 @@
 // so the walk always ends, however busy the table is.
 #include <fmt/format.h>
 
+#include "engine/batch_sizer.hpp"
 #include "engine/executor.hpp"
 
 namespace migrate::engine {
@@ -70,11 +71,15 @@ void Executor::run_backfill(const core::Revision& revision, const core::Step& st
   const long long total = range.rows < 0 ? -1 : range.rows;
   const auto start = m_clock.now();
   auto elapsed = [&] { return std::chrono::duration_cast<milliseconds>(m_clock.now() - start); };
+  BatchSizer sizer(m_options.backfill_batch, m_options.backfill_time);
   while (true) {
     stop_if_interrupted();
     beat();
+    batch.limit = static_cast<int>(sizer.next());
     BackfillBatchResult result;
+    const auto began = m_clock.now();
     with_retry(step, nullptr, -1, true, [&] { result = m_database.run_backfill_batch(batch); });
+    sizer.finished(result.picked, std::chrono::duration_cast<milliseconds>(m_clock.now() - began));
     if (result.picked == 0) break;
     batch.rows_done += result.picked;
     batch.after = result.last_key;

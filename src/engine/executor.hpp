@@ -31,8 +31,9 @@ struct ExecutionOptions {
   std::chrono::milliseconds terminate_blockers_after{0};  // 0: never terminate
   int backfill_batch = 1000;
   std::chrono::milliseconds backfill_pause{0};
-  state::Provenance provenance;  // where the files come from, and this tool's version
-  std::string note;              // recorded with each revision (overrides used)
+  std::chrono::milliseconds backfill_time{0};  // batches sized to take this long; 0: fixed size
+  state::Provenance provenance;                // where the files come from, and this tool's version
+  std::string note;                            // recorded with each revision (overrides used)
   Interrupted interrupted = Interrupted::refuse;
 };
 

@@ -59,7 +59,12 @@ struct Walk {
       struct stat info {};
       bool have_info = false;
       if (type == DT_UNKNOWN) {
-        if (::fstatat(::dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (::fstatat(::dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+          if (errno != ENOENT)  // gone since the listing: not a file any more
+            problems.push_back({joined(shown, name), 0,
+                                fmt::format("cannot read this entry: {}", std::strerror(errno))});
+          continue;
+        }
         have_info = true;
         type = S_ISDIR(info.st_mode)   ? DT_DIR
                : S_ISLNK(info.st_mode) ? DT_LNK

@@ -314,15 +314,6 @@ std::vector<engine::InvalidIndex> invalid_indexes_from(const std::vector<Row>& r
   return indexes;
 }
 
-// The columns of the revisions table in this tool's layout.
-const std::set<std::string>& current_columns() {
-  static const std::set<std::string> k_columns = {
-      "parents",       "message",     "checksum",     "phase",  "applied_at",
-      "applied_by",    "duration_ms", "tool_version", "source", "path",
-      "running_phase", "steps_done",  "note"};
-  return k_columns;
-}
-
 }  // namespace
 
 std::optional<engine::LockHolder> PgDatabase::lock_holder() {

@@ -281,6 +281,40 @@ TEST_CASE("Executor: a backfill walks the table in batches and resumes where it 
   CHECK(run.server.state.backfills.empty());  // cleared when the revision finished
 }
 
+TEST_CASE("Executor: --batch-time sizes each backfill batch by the rate of those before") {
+  // One row per millisecond: the clock advances as the batch's rows.
+  struct TimedDatabase : MemoryDatabase {
+    TimedDatabase(MemoryServer& server, FakeClock& clock)
+        : MemoryDatabase(server), m_clock(clock) {}
+    migrate::engine::BackfillBatchResult run_backfill_batch(
+        const migrate::engine::BackfillBatch& batch) override {
+      auto result = MemoryDatabase::run_backfill_batch(batch);
+      m_clock.sleep(std::chrono::milliseconds(result.picked));
+      return result;
+    }
+    FakeClock& m_clock;
+  };
+  Run run;
+  TimedDatabase db(run.server, run.clock);
+  run.server.tables["public.users"] = {{"id"}, 1000};
+  run.options.backfill_batch = 10;
+  run.options.backfill_time = std::chrono::milliseconds(100);
+  RevisionGraph graph = migrate::core::load_revisions({backfill_file("r1")});
+  auto plan = migrate::core::plan_upgrade(graph, {}, "");
+  Executor(db, run.reporter, run.clock, run.options).run(graph, plan, {});
+  std::vector<std::string> batches;
+  for (const auto& sql : run.server.executed)
+    if (sql.rfind("backfill ", 0) == 0) batches.push_back(sql);
+  REQUIRE(batches.size() >= 5);
+  CHECK(batches[0] == "backfill public.users 1..10");
+  CHECK(batches[1] == "backfill public.users 11..30");    // twice the first
+  CHECK(batches[2] == "backfill public.users 31..70");    // and again
+  CHECK(batches[3] == "backfill public.users 71..150");   // 80 rows
+  CHECK(batches[4] == "backfill public.users 151..250");  // the target: 100 rows in 100 ms
+  CHECK(run.record("r1")->phase == AppliedPhase::expanded);
+  CHECK(run.reporter.backfill.back() == "public.users 1000/1000 done");
+}
+
 TEST_CASE("Executor: a backfill of a table without a primary key is refused before anything runs") {
   Run run;
   run.server.tables["public.users"] = {{}, 10};
