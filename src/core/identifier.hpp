@@ -12,24 +12,25 @@ namespace migrate::core {
 // Longer identifiers (and application_name values) are cut by PostgreSQL.
 inline constexpr size_t k_max_identifier_bytes = 63;
 
-// FNV-1a, 32 bits: the same on every machine and in every release.
-inline uint32_t fnv1a(std::string_view text) {
-  uint32_t hash = 2166136261u;
+// FNV-1a: the same on every machine and in every release.
+template <class Hash, Hash k_offset, Hash k_prime>
+Hash fnv1a_of(std::string_view text) {
+  Hash hash = k_offset;
   for (unsigned char c : text) {
     hash ^= c;
-    hash *= 16777619u;
+    hash *= k_prime;
   }
   return hash;
 }
 
-// FNV-1a, 64 bits, likewise.
+// 32 bits: generated names and the advisory lock key.
+inline uint32_t fnv1a(std::string_view text) {
+  return fnv1a_of<uint32_t, 2166136261u, 16777619u>(text);
+}
+
+// 64 bits: the cache of parsed files.
 inline uint64_t fnv1a_64(std::string_view text) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
+  return fnv1a_of<uint64_t, 14695981039346656037ULL, 1099511628211ULL>(text);
 }
 
 }  // namespace migrate::core

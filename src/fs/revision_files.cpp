@@ -40,17 +40,18 @@ struct Walk {
   void directory(int fd, const std::string& shown, const std::string& relative) {
     DIR* stream = ::fdopendir(fd);
     if (!stream) {
+      int error = errno;
       ::close(fd);
-      cannot_read(shown, errno);
+      cannot_read(shown, error);
       return;
     }
     for (;;) {
       errno = 0;
       struct dirent* entry = ::readdir(stream);
       if (!entry) {
-        if (errno != 0)
+        if (int error = errno; error != 0)
           problems.push_back(
-              {shown, 0, fmt::format("cannot list this directory: {}", std::strerror(errno))});
+              {shown, 0, fmt::format("cannot list this directory: {}", std::strerror(error))});
         break;
       }
       const char* name = entry->d_name;
@@ -60,9 +61,10 @@ struct Walk {
       bool have_info = false;
       if (type == DT_UNKNOWN) {
         if (::fstatat(::dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
-          if (errno != ENOENT)  // gone since the listing: not a file any more
+          int error = errno;
+          if (error != ENOENT)  // gone since the listing: not a file any more
             problems.push_back({joined(shown, name), 0,
-                                fmt::format("cannot read this entry: {}", std::strerror(errno))});
+                                fmt::format("cannot read this entry: {}", std::strerror(error))});
           continue;
         }
         have_info = true;
@@ -106,8 +108,9 @@ struct Walk {
       ListedFile file{std::move(path), std::move(below), {}};
       if (stamps == Stamps::yes) {
         if (!have_info && ::fstatat(::dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+          int error = errno;
           problems.push_back(
-              {file.path, 0, fmt::format("cannot read this file: {}", std::strerror(errno))});
+              {file.path, 0, fmt::format("cannot read this file: {}", std::strerror(error))});
           continue;
         }
         file.stamp = stamp_of(info);
