@@ -77,7 +77,7 @@ int run_stamp(Environment& env, const StampOptions& options) {
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
     // Many rows per statement: a stamp of 50,000 revisions holds 50 statements
     // rather than 50,000, each rendered only when its part of the batch is sent.
-    constexpr size_t k_rows_per_statement = 1000;
+    constexpr size_t k_rows_per_statement = 250;
     for (size_t first = 0; first < plan.record.size(); first += k_rows_per_statement) {
       engine::state::RecordMany rows{{},
                                      core::AppliedPhase::complete,
@@ -92,8 +92,8 @@ int run_stamp(Environment& env, const StampOptions& options) {
           "stamp", options.target,
           fmt::format("recorded [{}]; forgot [{}]", fmt::join(plan.record, " "),
                       fmt::join(plan.forget, " "))});
-    recorded = plan.record;
-    forgotten = plan.forget;
+    recorded = std::move(plan.record);
+    forgotten = std::move(plan.forget);
   }
   if (!batch.statements.empty()) {
     preflight.prepare_state();

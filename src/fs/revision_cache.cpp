@@ -159,7 +159,7 @@ SummaryLoad load_revision_summaries(const std::string& dir, const std::string& c
     std::string text = read_revision_file(file.path, &stamp);
     drop_byte_order_mark(text);
     core::SourceFile source{file.path, std::move(text)};
-    auto revision = core::parse_revision(source, problems);
+    auto revision = core::parse_revision(std::move(source), problems);  // whole again on failure
     if (!revision) {
       if (std::string id = core::declared_id(source); !id.empty()) invalid_ids.insert(id);
       continue;

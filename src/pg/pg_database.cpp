@@ -491,7 +491,7 @@ void PgDatabase::run(const engine::Batch& batch) {
   // result, so the one the server failed on is known without running
   // anything again (effects that survive a rollback, such as sequence
   // values, happen once).
-  constexpr size_t k_part_bytes = 1 << 20;
+  constexpr size_t k_part_bytes = 256 << 10;
   const size_t count = batch.statements.size();
   size_t next = 0;
   do {

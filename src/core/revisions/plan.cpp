@@ -236,6 +236,11 @@ StampPlan plan_stamp(const RevisionGraph& graph, const AppliedPhases& applied,
   } else if (target != "base") {
     keep = graph.closure_up({resolve_revision(graph, target)});
   }
+  // Counted first: at 50,000 revisions a growing vector's copies would be the peak.
+  size_t to_record = 0;
+  for (size_t i = 0; i < graph.size(); ++i)
+    to_record += keep[i] && !is_applied(applied, graph.order()[i]);
+  plan.record.reserve(to_record);
   for (size_t i = 0; i < graph.size(); ++i) {
     const std::string& id = graph.order()[i];
     if (keep[i] && !is_applied(applied, id)) plan.record.push_back(id);

@@ -15,23 +15,23 @@ namespace {
 // message. `left[i]` marks those revisions. Depth-first with an explicit stack
 // (node, next parent to look at): a chain of any length below the cycle walks
 // in constant native stack.
-std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents,
-                               const std::vector<bool>& left) {
+std::vector<size_t> find_cycle(const Adjacency& parents, const std::vector<bool>& left) {
   enum class Mark { fresh, on_path, done };
-  std::vector<Mark> mark(parents.size(), Mark::fresh);
+  std::vector<Mark> mark(parents.nodes(), Mark::fresh);
   std::vector<std::pair<size_t, size_t>> path;  // (node, index of its next parent)
-  for (size_t start = 0; start < parents.size(); ++start) {
+  for (size_t start = 0; start < parents.nodes(); ++start) {
     if (!left[start] || mark[start] != Mark::fresh) continue;
     mark[start] = Mark::on_path;
     path.emplace_back(start, 0);
     while (!path.empty()) {
       auto& [node, next] = path.back();
-      if (next == parents[node].size()) {
+      Adjacency::Edges edges = parents.of(node);
+      if (next == edges.size()) {
         mark[node] = Mark::done;
         path.pop_back();
         continue;
       }
-      size_t parent = parents[node][next++];
+      size_t parent = edges.first[next++];
       if (!left[parent] || mark[parent] == Mark::done) continue;
       if (mark[parent] == Mark::on_path) {
         std::vector<size_t> cycle;
@@ -49,6 +49,18 @@ std::vector<size_t> find_cycle(const std::vector<std::vector<size_t>>& parents,
 
 }  // namespace
 
+Adjacency Adjacency::reversed() const {
+  Adjacency out;
+  out.offsets.assign(nodes() + 1, 0);
+  for (size_t target : targets) ++out.offsets[target + 1];
+  for (size_t i = 1; i < out.offsets.size(); ++i) out.offsets[i] += out.offsets[i - 1];
+  out.targets.resize(targets.size());
+  std::vector<size_t> next(out.offsets.begin(), out.offsets.end() - 1);
+  for (size_t source = 0; source < nodes(); ++source)
+    for (size_t target : of(source)) out.targets[next[target]++] = source;
+  return out;
+}
+
 RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
                                    std::vector<FileProblem> problems,
                                    const std::unordered_set<std::string>& invalid_ids) {
@@ -64,27 +76,30 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
 
   // kept[i]: the index in `revisions` of the i-th revision in id order, first
   // of its id. The revisions stay where they are until the final re-lay.
-  std::unordered_map<std::string, size_t> by_id;
-  by_id.reserve(revisions.size());
+  // by_id: the ids of `kept`, by their index in it.
   std::vector<size_t> kept;
   kept.reserve(revisions.size());
+  auto kept_id = [&](size_t i) -> std::string_view { return revisions[kept[i]].id; };
+  IdIndex by_id;
+  by_id.reserve(revisions.size());
   for (size_t index : sorted) {
     const Revision& revision = revisions[index];
-    auto found = by_id.find(revision.id);
-    if (found != by_id.end()) {
-      const Revision& first = revisions[kept[found->second]];
+    kept.push_back(index);
+    size_t found = by_id.insert(kept.size() - 1, kept_id);
+    if (found != kept.size() - 1) {
+      kept.pop_back();
+      const Revision& first = revisions[kept[found]];
       problems.push_back({revision.path, revision.id_line,
                           fmt::format("duplicate revision id '{}' (also in {}:{})", revision.id,
                                       first.path, first.id_line)});
-      continue;
     }
-    by_id.emplace(revision.id, kept.size());
-    kept.push_back(index);
   }
   auto unique = [&](size_t i) -> const Revision& { return revisions[kept[i]]; };
 
   const size_t n = kept.size();
-  std::vector<std::vector<size_t>> parents(n), children(n);
+  Adjacency parents;  // by index in id order
+  parents.offsets.reserve(n + 1);
+  parents.targets.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const Revision& revision = unique(i);
     for (const auto& parent : revision.parents) {
@@ -93,8 +108,8 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
                             fmt::format("revision '{}' lists itself as a parent", parent)});
         continue;
       }
-      auto found = by_id.find(parent);
-      if (found == by_id.end()) {
+      size_t found = by_id.find(parent, kept_id);
+      if (found == IdIndex::npos) {
         if (invalid_ids.count(parent)) continue;  // its own file's problems are reported
         problems.push_back(
             {revision.path, revision.parents_line > 0 ? revision.parents_line : revision.id_line,
@@ -102,22 +117,24 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
                          revision.id)});
         continue;
       }
-      if (std::find(parents[i].begin(), parents[i].end(), found->second) != parents[i].end()) {
+      const auto row = parents.targets.begin() + static_cast<std::ptrdiff_t>(parents.offsets[i]);
+      if (std::find(row, parents.targets.end(), found) != parents.targets.end()) {
         problems.push_back(
             {revision.path, revision.id_line, fmt::format("parent '{}' is listed twice", parent)});
         continue;
       }
-      parents[i].push_back(found->second);
-      children[found->second].push_back(i);
+      parents.add_edge(found);
     }
+    parents.close_node();
   }
+  const Adjacency children = parents.reversed();
 
   // Kahn's algorithm with a min-heap on id: parents first, ties broken by id.
   // Indices follow id order, so the smallest index is the smallest id.
   std::vector<size_t> waiting(n);
   std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
   for (size_t i = 0; i < n; ++i) {
-    waiting[i] = parents[i].size();
+    waiting[i] = parents.of(i).size();
     if (waiting[i] == 0) ready.push(i);
   }
   std::vector<size_t> order;
@@ -126,7 +143,7 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
     size_t node = ready.top();
     ready.pop();
     order.push_back(node);
-    for (size_t child : children[node])
+    for (size_t child : children.of(node))
       if (--waiting[child] == 0) ready.push(child);
   }
   if (order.size() != n) {
@@ -144,19 +161,18 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
   RevisionGraph graph;
   std::vector<size_t> new_position(n);
   for (size_t i = 0; i < n; ++i) new_position[order[i]] = i;
-  graph.m_index.reserve(n);
-  graph.m_parents.resize(n);
-  graph.m_children.resize(n);
   graph.m_order.reserve(n);
+  graph.m_parents.offsets.reserve(n + 1);
+  graph.m_parents.targets.reserve(parents.targets.size());
+  graph.m_children.offsets.reserve(n + 1);
+  graph.m_children.targets.reserve(children.targets.size());
   for (size_t i = 0; i < n; ++i) {
     size_t old = order[i];
-    const Revision& revision = unique(old);
-    graph.m_index.emplace(revision.id, i);
-    graph.m_order.push_back(revision.id);
-    graph.m_parents[i].reserve(parents[old].size());
-    for (size_t parent : parents[old]) graph.m_parents[i].push_back(new_position[parent]);
-    graph.m_children[i].reserve(children[old].size());
-    for (size_t child : children[old]) graph.m_children[i].push_back(new_position[child]);
+    graph.m_order.push_back(unique(old).id);
+    for (size_t parent : parents.of(old)) graph.m_parents.add_edge(new_position[parent]);
+    graph.m_parents.close_node();
+    for (size_t child : children.of(old)) graph.m_children.add_edge(new_position[child]);
+    graph.m_children.close_node();
   }
   // Re-lay the revisions in topological order where they are (a Revision is
   // large, and 50,000 of them twice is the peak of a big history's memory):
@@ -184,18 +200,25 @@ RevisionGraph RevisionGraph::build(std::vector<Revision> revisions,
   }
   revisions.resize(n);
   graph.m_revisions = std::move(revisions);
+  graph.m_index.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    graph.m_index.insert(i, [&](size_t at) -> std::string_view { return graph.m_order[at]; });
   for (size_t i = 0; i < n; ++i) {
-    if (graph.m_children[i].empty()) graph.m_heads.push_back(graph.m_order[i]);
-    if (graph.m_parents[i].empty()) graph.m_bases.push_back(graph.m_order[i]);
+    if (graph.m_children.of(i).empty()) graph.m_heads.push_back(graph.m_order[i]);
+    if (graph.m_parents.of(i).empty()) graph.m_bases.push_back(graph.m_order[i]);
   }
   std::sort(graph.m_heads.begin(), graph.m_heads.end());
   std::sort(graph.m_bases.begin(), graph.m_bases.end());
   return graph;
 }
 
+size_t RevisionGraph::index_of(std::string_view id) const {
+  return m_index.find(id, [this](size_t at) -> std::string_view { return m_order[at]; });
+}
+
 const Revision* RevisionGraph::find(const std::string& id) const {
-  auto found = m_index.find(id);
-  return found == m_index.end() ? nullptr : &m_revisions[found->second];
+  size_t found = index_of(id);
+  return found == IdIndex::npos ? nullptr : &m_revisions[found];
 }
 
 const Revision& RevisionGraph::get(const std::string& id) const {
@@ -205,28 +228,27 @@ const Revision& RevisionGraph::get(const std::string& id) const {
 }
 
 size_t RevisionGraph::position(const std::string& id) const {
-  auto found = m_index.find(id);
-  if (found == m_index.end()) throw std::out_of_range("unknown revision " + id);
-  return found->second;
+  size_t found = index_of(id);
+  if (found == IdIndex::npos) throw std::out_of_range("unknown revision " + id);
+  return found;
 }
 
 std::vector<std::string> RevisionGraph::children(const std::string& id) const {
   std::vector<std::string> ids;
-  for (size_t child : m_children[position(id)]) ids.push_back(m_order[child]);
+  for (size_t child : m_children.of(position(id))) ids.push_back(m_order[child]);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
 
 // Marks `ids` and everything reachable from them along `edges`.
-static std::vector<bool> reachable(const std::vector<std::vector<size_t>>& edges,
-                                   std::vector<size_t> stack) {
-  std::vector<bool> in(edges.size(), false);
+static std::vector<bool> reachable(const Adjacency& edges, std::vector<size_t> stack) {
+  std::vector<bool> in(edges.nodes(), false);
   while (!stack.empty()) {
     size_t node = stack.back();
     stack.pop_back();
     if (in[node]) continue;
     in[node] = true;
-    for (size_t next : edges[node]) stack.push_back(next);
+    for (size_t next : edges.of(node)) stack.push_back(next);
   }
   return in;
 }

@@ -3,15 +3,42 @@
 // no files, no database.
 #pragma once
 
+#include <cstddef>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/revisions/id_index.hpp"
 #include "core/revisions/revision.hpp"
 
 namespace migrate::core {
+
+// The edges of every node of a graph in one flat list (compressed rows): node
+// i's are targets[offsets[i]] .. targets[offsets[i + 1] - 1]. Two allocations
+// for any number of nodes, where a vector per node costs one each.
+struct Adjacency {
+  struct Edges {
+    const size_t* first;
+    const size_t* last;
+    const size_t* begin() const { return first; }
+    const size_t* end() const { return last; }
+    size_t size() const { return static_cast<size_t>(last - first); }
+    bool empty() const { return first == last; }
+  };
+  std::vector<size_t> offsets{0};
+  std::vector<size_t> targets;
+
+  size_t nodes() const { return offsets.size() - 1; }
+  Edges of(size_t node) const {
+    return {targets.data() + offsets[node], targets.data() + offsets[node + 1]};
+  }
+  // Rows are written in node order: the edges of the next node, then close_node().
+  void add_edge(size_t target) { targets.push_back(target); }
+  void close_node() { offsets.push_back(targets.size()); }
+  // The same edges reversed (children from parents), each row in source order.
+  Adjacency reversed() const;
+};
 
 class RevisionGraph {
  public:
@@ -29,7 +56,7 @@ class RevisionGraph {
 
   size_t size() const { return m_revisions.size(); }
   bool empty() const { return m_revisions.empty(); }
-  bool contains(const std::string& id) const { return m_index.count(id) != 0; }
+  bool contains(const std::string& id) const { return find(id) != nullptr; }
   // nullptr when unknown.
   const Revision* find(const std::string& id) const;
   // Throws std::out_of_range when unknown.
@@ -54,11 +81,12 @@ class RevisionGraph {
   std::vector<std::string> matching_prefix(const std::string& prefix) const;
 
  private:
-  std::vector<Revision> m_revisions;                // in order()
-  std::unordered_map<std::string, size_t> m_index;  // id -> position
-  std::vector<std::vector<size_t>> m_parents;
-  std::vector<std::vector<size_t>> m_children;
+  std::vector<Revision> m_revisions;  // in order()
+  IdIndex m_index;                    // id -> position
+  Adjacency m_parents, m_children;    // by position
   std::vector<std::string> m_order, m_heads, m_bases;
+
+  size_t index_of(std::string_view id) const;
 };
 
 }  // namespace migrate::core

@@ -10,12 +10,14 @@ RevisionGraph load_revisions(std::vector<SourceFile> files) {
   std::unordered_set<std::string> invalid_ids;
   revisions.reserve(files.size());
   for (auto& file : files) {
-    if (auto revision = parse_revision(file, problems))
-      revisions.push_back(std::move(*revision));
+    if (auto revision = parse_revision(std::move(file), problems))
+      revisions.push_back(std::move(*revision));  // with the file's content
     else if (std::string id = declared_id(file); !id.empty())
       invalid_ids.insert(id);
-    std::string().swap(file.content);  // the revision has its own copy
   }
+  // The paths too, before the graph's own working memory: the peak of a large
+  // history's load is the graph build.
+  std::vector<SourceFile>().swap(files);
   return RevisionGraph::build(std::move(revisions), std::move(problems), invalid_ids);
 }
 

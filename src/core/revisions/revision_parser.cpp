@@ -54,7 +54,10 @@ std::string declared_id(const SourceFile& file) {
   return {};
 }
 
-std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
+namespace {
+
+// The revision a file declares, without its content yet; nullopt on problems.
+std::optional<Revision> read_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
   auto format = format_of(file.path);
   if (!format) {
     problems.push_back({file.path, 0, "not a revision file (expected .sql, .yaml or .yml)"});
@@ -65,18 +68,44 @@ std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileP
     problems.insert(problems.end(), bytes.begin(), bytes.end());
     return std::nullopt;
   }
-  auto revision = *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
-                                                 : parse_yaml_revision(file, problems);
-  if (!revision) return revision;
+  return *format == RevisionFormat::sql ? parse_sql_revision(file, problems)
+                                        : parse_yaml_revision(file, problems);
+}
+
+// Checks what needs the sections' text, once the revision holds its content.
+bool text_is_sound(const Revision& revision, std::vector<FileProblem>& problems) {
   size_t before = problems.size();
-  check_revision_text(*revision, problems);
-  if (problems.size() != before) return std::nullopt;
+  check_revision_text(revision, problems);
+  return problems.size() == before;
+}
+
+}  // namespace
+
+std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
+  auto revision = read_revision(file, problems);
+  if (!revision) return revision;
+  revision->content = file.content;
+  if (!text_is_sound(*revision, problems)) return std::nullopt;
+  return revision;
+}
+
+std::optional<Revision> parse_revision(SourceFile&& file, std::vector<FileProblem>& problems) {
+  auto revision = read_revision(file, problems);
+  if (!revision) return revision;
+  revision->content = std::move(file.content);
+  if (!text_is_sound(*revision, problems)) {
+    file.content = std::move(revision->content);
+    return std::nullopt;
+  }
+  // The revision's copy of the path replaces the file's: a directory's load
+  // then never holds two copies of every path.
+  revision->path = std::move(file.path);
   return revision;
 }
 
 bool Revision::has_contract() const {
   if (summary_only) return summary_has_contract;
-  if (format == RevisionFormat::sql) return contract.present && !contract.text.empty();
+  if (format == RevisionFormat::sql) return contract.present && contract.size > 0;
   for (const auto& operation : operations)
     if (operation_has_contract(operation)) return true;
   return false;

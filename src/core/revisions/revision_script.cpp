@@ -10,8 +10,8 @@ namespace migrate::core {
 static std::vector<Step> section_steps(const Revision& revision, const SqlSection& section,
                                        const char* name) {
   std::vector<Step> steps;
-  if (!section.present || is_blank_sql(section.text)) return steps;
-  for (auto& statement : split_statements(section.text, section.first_line)) {
+  if (!section.present || section.size == 0) return steps;
+  for (auto& statement : split_statements(revision.text(section), section.first_line)) {
     Step step;
     step.sql = std::move(statement.sql);
     step.path = revision.path;

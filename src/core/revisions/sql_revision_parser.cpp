@@ -2,6 +2,7 @@
 // `-- migrate:up`, optional `-- migrate:contract` and `-- migrate:down` sections.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 
@@ -48,13 +49,17 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
     }
   };
 
+  // Sections are 32-bit ranges of the file (far more than any file holds).
+  if (file.content.size() > UINT32_MAX) {
+    problem(0, "the file is larger than 4 GiB");
+    return std::nullopt;
+  }
   Revision revision;
   revision.path = file.path;
   revision.format = RevisionFormat::sql;
-  revision.content = file.content;
 
   std::map<std::string, int> seen_keys;
-  SqlSection* section = nullptr;
+  SqlSection* section = nullptr;  // its text runs until the next section's marker
   std::string section_name;
   int line_number = 0;
   size_t pos = 0;
@@ -62,7 +67,7 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
   while (pos <= text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    // Views into the file: most lines are copied only into their section.
+    // Views into the file: a section is a range of it, nothing is copied.
     std::string_view raw(text.data() + pos, end - pos);
     ++line_number;
     std::string_view line = trim(raw);
@@ -74,11 +79,8 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
       std::string value(space == std::string_view::npos ? std::string_view()
                                                         : trim(rest.substr(space)));
       if (key == "lint-ignore") {
-        // Read by lint; a comment to everything else, so kept where it stands.
-        if (section) {
-          section->text += raw;
-          section->text += '\n';
-        }
+        // Read by lint; a comment to everything else, so kept where it stands
+        // (in the section's text).
       } else if (is_known(k_sections, key)) {
         if (!value.empty())
           problem(line_number, fmt::format("unexpected text after '-- migrate:{}'", key));
@@ -86,9 +88,11 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
                              : key == "contract" ? &revision.contract
                                                  : &revision.down;
         if (target->present) problem(line_number, fmt::format("section '{}' appears twice", key));
+        if (section) section->size = static_cast<uint32_t>(pos - section->begin);
         target->present = true;
         target->first_line = line_number + 1;
-        target->text.clear();
+        target->begin = static_cast<uint32_t>(std::min(end + 1, text.size()));
+        target->size = 0;
         section = target;
         section_name = key;
       } else if (is_known(k_header_keys, key)) {
@@ -131,25 +135,22 @@ std::optional<Revision> parse_sql_revision(const SourceFile& file,
         problem(line_number,
                 fmt::format("unknown header '-- migrate:{}'{}", key, did_you_mean(key, all)));
       }
-    } else if (section) {
-      section->text += raw;
-      section->text += '\n';
-    } else if (!line.empty() && line.compare(0, 2, "--") != 0) {
+    } else if (!section && !line.empty() && line.compare(0, 2, "--") != 0) {
       problem(line_number, "SQL before '-- migrate:up' (every statement belongs to a section)");
     }
     if (end == text.size()) break;
     pos = end + 1;
   }
+  if (section) section->size = static_cast<uint32_t>(text.size() - section->begin);
 
   if (!seen_keys.count("revision"))
     problem(1, "no revision id (add a line '-- migrate:revision <id>')");
-  if (!revision.up.present)
-    problem(1, "no '-- migrate:up' section");
-  else if (is_blank_sql(revision.up.text) && !revision.is_merge())
-    revision.draft_line = revision.up.first_line - 1;
+  if (!revision.up.present) problem(1, "no '-- migrate:up' section");
   // Sections are split (not parsed) once loaded: check_revision_text.
   for (SqlSection* part : {&revision.up, &revision.contract, &revision.down})
-    if (is_blank_sql(part->text)) part->text.clear();
+    if (is_blank_sql(std::string_view(text).substr(part->begin, part->size))) part->size = 0;
+  if (revision.up.present && revision.up.size == 0 && !revision.is_merge())
+    revision.draft_line = revision.up.first_line - 1;
   if (problems.size() != problems_before) return std::nullopt;
   return revision;
 }

@@ -127,10 +127,10 @@ void check_revision_text(const Revision& revision, std::vector<FileProblem>& pro
     return;
   }
   for (const SqlSection* section : {&revision.up, &revision.contract, &revision.down}) {
-    if (!section->present || section->text.empty()) continue;
+    if (!section->present || section->size == 0) continue;
     std::vector<SqlStatement> statements;
     try {
-      statements = split_statements(section->text, section->first_line);
+      statements = split_statements(revision.text(*section), section->first_line);
     } catch (const SplitError& error) {
       problems.push_back({revision.path, error.line(), error.message(), ""});
       continue;

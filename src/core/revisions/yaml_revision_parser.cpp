@@ -43,7 +43,6 @@ std::optional<Revision> parse_yaml_revision(const SourceFile& file,
   Revision revision;
   revision.path = file.path;
   revision.format = RevisionFormat::yaml;
-  revision.content = file.content;
 
   bool has_id = false, has_operations = false;
   int empty_operations_line = 0;

@@ -29,7 +29,7 @@ TEST_CASE(
   ImportedHistory history{
       {{"1", {}, "create f", Transaction::on, up, std::string("DROP FUNCTION f();\n"), "x"}}, {}};
   auto graph = migrate::test::loaded(history, ImportTool::dbmate);
-  CHECK(graph.get("1").up.text == up);
+  CHECK(graph.get("1").text(graph.get("1").up) == up);
   const std::string& content = graph.get("1").content;
   CHECK(content.substr(content.find("-- migrate:up\n")) ==
         "-- migrate:up\n" + up + "-- migrate:down\nDROP FUNCTION f();\n");

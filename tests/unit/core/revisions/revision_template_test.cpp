@@ -105,7 +105,7 @@ TEST_CASE("merge_revision_template: loads as a merge revision that runs nothing"
   CHECK(parsed.revision->is_merge());
   CHECK(parsed.revision->parents == Strings{"b2", "c1"});
   CHECK(parsed.revision->message == "merge heads b2 and c1");
-  CHECK(parsed.revision->up.text.empty());
+  CHECK(parsed.revision->text(parsed.revision->up).empty());
   auto graph = migrate::core::load_revisions({migrate::test::sql_file("a"),
                                               migrate::test::sql_file("b2", "a"),
                                               migrate::test::sql_file("c1", "a"),

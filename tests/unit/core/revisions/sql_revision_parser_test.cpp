@@ -40,12 +40,55 @@ TEST_CASE("parse_sql_revision: reads headers and sections with their lines") {
   CHECK(revision.content == content);
   CHECK(revision.up.present);
   CHECK(revision.up.first_line == 8);
-  CHECK(revision.up.text == "ALTER TABLE users ADD COLUMN first text;\n\n");
+  CHECK(revision.text(revision.up) == "ALTER TABLE users ADD COLUMN first text;\n\n");
   CHECK(revision.contract.first_line == 11);
-  CHECK(revision.contract.text == "ALTER TABLE users DROP COLUMN name;\n\n");
+  CHECK(revision.text(revision.contract) == "ALTER TABLE users DROP COLUMN name;\n\n");
   CHECK(revision.down.first_line == 14);
-  CHECK_THAT(revision.down.text, Catch::StartsWith("ALTER TABLE users DROP COLUMN first;\n"));
+  CHECK_THAT(std::string(revision.text(revision.down)),
+             Catch::StartsWith("ALTER TABLE users DROP COLUMN first;\n"));
   CHECK(revision.has_contract());
+}
+
+TEST_CASE("parse_sql_revision: a section's text is its range of the file, in any copy") {
+  // No newline at the end, CRLF lines and a lint-ignore marker inside a section.
+  const std::string content =
+      "-- migrate:revision a\r\n-- migrate:up\r\n-- migrate:lint-ignore all\r\nSELECT 1;\r\n"
+      "-- migrate:down\r\nSELECT 2;";
+  auto parsed = parse("a.sql", content);
+  REQUIRE(parsed.problems == Strings{});
+  REQUIRE(parsed.revision);
+  migrate::core::Revision copy = *parsed.revision;
+  parsed.revision.reset();
+  CHECK(copy.text(copy.up) == "-- migrate:lint-ignore all\r\nSELECT 1;\r\n");
+  CHECK(copy.text(copy.down) == "SELECT 2;");
+  CHECK(copy.down.first_line == 6);
+  CHECK_FALSE(copy.contract.present);
+  CHECK(copy.text(copy.contract).empty());
+  // A marker on the last line leaves an empty section, not one past the end.
+  auto last = parse("b.sql", "-- migrate:revision b\n-- migrate:up\nSELECT 1;\n-- migrate:down");
+  REQUIRE(last.revision);
+  CHECK(last.revision->down.present);
+  CHECK(last.revision->text(last.revision->down).empty());
+}
+
+TEST_CASE("parse_revision: a file given away moves its content, or stays whole on problems") {
+  std::vector<migrate::FileProblem> problems;
+  const std::string good = "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n";
+  migrate::core::SourceFile file{"a.sql", good};
+  auto revision = migrate::core::parse_revision(std::move(file), problems);
+  REQUIRE(revision);
+  CHECK(revision->content == good);
+  CHECK(revision->path == "a.sql");
+  CHECK(revision->text(revision->up) == "SELECT 1;\n");
+  // A problem found only once the content is in the revision (the section
+  // does not split) still leaves the file as it was, for declared_id.
+  const std::string bad = "-- migrate:revision b\n-- migrate:up\nSELECT 'unterminated;\n";
+  migrate::core::SourceFile broken{"b.sql", bad};
+  CHECK_FALSE(migrate::core::parse_revision(std::move(broken), problems));
+  CHECK(broken.content == bad);
+  CHECK(broken.path == "b.sql");
+  CHECK(migrate::core::declared_id(broken) == "b");
+  CHECK_FALSE(problems.empty());
 }
 
 TEST_CASE("parse_revision: fills the checksum of the file content") {
@@ -220,8 +263,8 @@ TEST_CASE("parse_sql_revision: a merge revision may have an empty up section") {
   CHECK(parsed.revision->is_merge());
   CHECK_FALSE(parsed.revision->is_draft());
   CHECK(parsed.revision->up.present);
-  CHECK(parsed.revision->up.text.empty());
-  CHECK(parsed.revision->down.text.empty());
+  CHECK(parsed.revision->text(parsed.revision->up).empty());
+  CHECK(parsed.revision->text(parsed.revision->down).empty());
 }
 
 TEST_CASE("parse_sql_revision: a contract section of comments only has no contract") {
@@ -229,7 +272,7 @@ TEST_CASE("parse_sql_revision: a contract section of comments only has no contra
       "a.sql", "-- migrate:revision a\n-- migrate:up\nSELECT 1;\n-- migrate:contract\n-- later\n");
   REQUIRE(parsed.revision);
   CHECK(parsed.revision->contract.present);
-  CHECK(parsed.revision->contract.text.empty());
+  CHECK(parsed.revision->text(parsed.revision->contract).empty());
   CHECK_FALSE(parsed.revision->has_contract());
 }
 
