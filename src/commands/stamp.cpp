@@ -75,8 +75,10 @@ int run_stamp(Environment& env, const StampOptions& options) {
       return 0;
     }
     for (const auto& id : plan.forget) batch.statements.push_back(engine::state::Forget{id});
-    // Many rows per statement: a stamp of 50,000 revisions holds 50 statements
-    // rather than 50,000, each rendered only when its part of the batch is sent.
+    // Many rows per statement: a stamp of 50,000 revisions holds 200 statements
+    // rather than 50,000, each rendered only when its part of the batch is sent
+    // (a few hundred rows: one statement's text, with its file contents, is what
+    // the client holds at once beside the graph).
     constexpr size_t k_rows_per_statement = 250;
     for (size_t first = 0; first < plan.record.size(); first += k_rows_per_statement) {
       engine::state::RecordMany rows{{},
