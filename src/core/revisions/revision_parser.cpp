@@ -81,14 +81,6 @@ bool text_is_sound(const Revision& revision, std::vector<FileProblem>& problems)
 
 }  // namespace
 
-std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems) {
-  auto revision = read_revision(file, problems);
-  if (!revision) return revision;
-  revision->content = file.content;
-  if (!text_is_sound(*revision, problems)) return std::nullopt;
-  return revision;
-}
-
 std::optional<Revision> parse_revision(SourceFile&& file, std::vector<FileProblem>& problems) {
   auto revision = read_revision(file, problems);
   if (!revision) return revision;

@@ -15,11 +15,9 @@ namespace migrate::core {
 std::optional<RevisionFormat> format_of(const std::string& path);
 
 // Returns the revision, or nullopt when the file had problems (appended to
-// `problems`).
-std::optional<Revision> parse_revision(const SourceFile& file, std::vector<FileProblem>& problems);
-// The same, taking the file's content and path into the revision rather than
-// copying them (a large history's load then holds each file once). When the
-// file has problems, it is left as it was.
+// `problems`). The file's content and path move into the revision rather than
+// being copied (a large history's load then holds each file once); a file with
+// problems is left as it was.
 std::optional<Revision> parse_revision(SourceFile&& file, std::vector<FileProblem>& problems);
 
 // One format's reader, for parse_revision: the revision without its content,
